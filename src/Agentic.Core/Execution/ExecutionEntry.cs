@@ -1,0 +1,40 @@
+using Agentic.Core.Graphs;
+
+namespace Agentic.Core.Execution;
+
+/// <summary>The record of one run (one attempt) of one Task or Plan: header, telemetry and result.</summary>
+public sealed class ExecutionEntry : JournalEntry
+{
+    public required string ExecutionId { get; init; }
+
+    public required string NodeName { get; init; }
+
+    public required NodeKind NodeKind { get; init; }
+
+    public required string NodeType { get; init; }
+
+    public required int Attempt { get; init; }
+
+    public required int Iteration { get; init; }
+
+    /// <summary>Completed, Failed or Cancelled.</summary>
+    public required ExecutionPhase Phase { get; init; }
+
+    public required IReadOnlyList<string> ParentIds { get; init; }
+
+    public required string EdgeTaken { get; init; }
+
+    public required string IdempotencyKey { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Task result, or for a plan the payload it hands to the next tasks. Null when failed or cancelled.</summary>
+    public Payload? Result { get; init; }
+
+    /// <summary>For plans: the targets chosen (<c>next_task_names</c>).</summary>
+    public IReadOnlyList<string> NextTaskNames { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    public ExecutionTelemetry Telemetry { get; init; } = ExecutionTelemetry.None;
+}

@@ -1,0 +1,20 @@
+namespace Agentic.Core.Execution;
+
+/// <summary>First record of every lifetime: the graph it is pinned to (name, version, hash and canonical form), tenant, input.</summary>
+public sealed class LifetimeStartedEntry : JournalEntry
+{
+    public required string TenantId { get; init; }
+
+    public required string GraphName { get; init; }
+
+    public required string GraphVersion { get; init; }
+
+    public required string GraphHash { get; init; }
+
+    /// <summary>Canonical JSON of the graph, so the journal alone can replay the lifetime.</summary>
+    public required string GraphJson { get; init; }
+
+    public required Payload Input { get; init; }
+
+    public required int IterationCap { get; init; }
+}

@@ -1,0 +1,550 @@
+using Agentic.Core.Expressions;
+using Agentic.Core.Graphs;
+
+namespace Agentic.Core.Execution;
+
+/// <summary>
+/// The deterministic heart of a lifetime. It turns outcomes into journal records (<c>Record*</c>) and journal
+/// records into routing decisions (<see cref="Apply"/>). Routing is a pure function of the records applied, so
+/// applying a journal again rebuilds the same state and the same decisions without running any node.
+/// Not thread-safe: one lifetime is driven by one actor at a time.
+/// </summary>
+public sealed class LifetimeStateMachine
+{
+    private readonly ExecutableGraph _graph;
+    private readonly Dictionary<string, ExecutionRequest> _active = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FanOutGroup> _groups = new(StringComparer.Ordinal);
+    private readonly RoutingScope _scope;
+    private readonly List<GraphEdge> _taken = [];
+    private List<ExecutionRequest>? _dispatch;
+    private long _nextSequence = 1;
+    private long _lastApplied;
+    private int _nextOrdinal = 1;
+    private LifetimeEnd? _ending;
+
+    private LifetimeStateMachine(AgentGraph graph, string lifetimeId, string tenantId, Payload input, int iterationCap)
+    {
+        _graph = ExecutableGraph.For(graph);
+        LifetimeId = lifetimeId;
+        TenantId = tenantId;
+        Input = input;
+        IterationCap = iterationCap;
+        _scope = new RoutingScope(this) { Input = input };
+    }
+
+    public string LifetimeId { get; }
+
+    public string TenantId { get; }
+
+    public AgentGraph Graph => _graph.Graph;
+
+    public Payload Input { get; }
+
+    public int IterationCap { get; }
+
+    public ExecutionPhase Phase { get; private set; } = ExecutionPhase.Pending;
+
+    /// <summary>Completed and failed executions applied so far (cancelled ones are not counted).</summary>
+    public long ExecutionCount { get; private set; }
+
+    /// <summary>Task→Plan cycles so far: the highest iteration index seen, plus one.</summary>
+    public int Iterations { get; private set; }
+
+    public Payload? Result { get; private set; }
+
+    public string? Reason { get; private set; }
+
+    public long LastAppliedSequence => _lastApplied;
+
+    public bool IsEnding => _ending is not null;
+
+    /// <summary>Executions decided but not yet applied as finished.</summary>
+    public IReadOnlyCollection<ExecutionRequest> Active => _active.Values;
+
+    public static LifetimeStateMachine Create(AgentGraph graph, string lifetimeId, string tenantId, Payload input, int iterationCap)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterationCap, 1);
+        return new LifetimeStateMachine(graph, lifetimeId, tenantId, input, iterationCap);
+    }
+
+    /// <summary>Rebuilds a machine from a journal's first record; <paramref name="graph"/> may supply the already-loaded pinned graph.</summary>
+    public static LifetimeStateMachine FromStart(LifetimeStartedEntry start, AgentGraph? graph = null)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (graph is not null && graph.ContentHash != start.GraphHash)
+        {
+            throw new JournalDivergenceException(start.LifetimeId, start.Sequence, $"graph {graph} has hash {graph.ContentHash} but the lifetime is pinned to {start.GraphHash}");
+        }
+
+        graph ??= CanonicalGraph.FromJson(start.GraphJson);
+        return new LifetimeStateMachine(graph, start.LifetimeId, start.TenantId, start.Input, start.IterationCap);
+    }
+
+    public LifetimeStartedEntry CreateStartEntry(DateTimeOffset now) => new()
+    {
+        LifetimeId = LifetimeId,
+        Sequence = _nextSequence++,
+        RecordedAt = now,
+        TenantId = TenantId,
+        GraphName = Graph.Name,
+        GraphVersion = Graph.Version.ToString(),
+        GraphHash = Graph.ContentHash,
+        GraphJson = CanonicalGraph.ToJson(Graph),
+        Input = Input,
+        IterationCap = IterationCap,
+    };
+
+    /// <summary>
+    /// Applies a durable record. New executions to run are appended to <paramref name="dispatch"/>; a non-null
+    /// return means the lifetime must now end (call <see cref="RecordTermination"/>).
+    /// </summary>
+    public LifetimeEnd? Apply(JournalEntry entry, List<ExecutionRequest> dispatch)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Sequence != _lastApplied + 1)
+        {
+            throw Divergence(entry, $"expected record {_lastApplied + 1} next, got {entry.Sequence} (the journal has a gap or is out of order)");
+        }
+
+        _lastApplied = entry.Sequence;
+        _nextSequence = Math.Max(_nextSequence, entry.Sequence + 1);
+        var endingBefore = _ending;
+        _dispatch = dispatch;
+        try
+        {
+            switch (entry)
+            {
+                case LifetimeStartedEntry:
+                    if (Phase != ExecutionPhase.Pending)
+                    {
+                        throw Divergence(entry, "a second start record");
+                    }
+
+                    Phase = ExecutionPhase.Running;
+                    var startNode = Graph.GetNode(Graph.Start);
+                    Dispatch(startNode, 0, [new UpstreamResult("input", LifetimeId + ".input", Input)], [], "start", null, null);
+                    break;
+                case ExecutionEntry e:
+                    ApplyExecution(e);
+                    break;
+                case LifetimeEndedEntry end:
+                    Phase = end.Phase;
+                    Result = end.Result;
+                    Reason = end.Reason;
+                    _ending ??= new LifetimeEnd(end.Phase, end.Result, end.Reason, end.CauseExecutionId);
+                    return null;
+            }
+
+            if (_ending is null && _active.Count == 0 && !Phase.IsTerminal())
+            {
+                End(ExecutionPhase.Failed, null, $"stalled: no execution is running and no final edge was taken (last record {entry.Sequence}); check the edge conditions and plan decisions", null);
+            }
+        }
+        finally
+        {
+            _dispatch = null;
+        }
+
+        return endingBefore is null ? _ending : null;
+    }
+
+    /// <summary>Turns a successful outcome into a record. Returns null if the execution is no longer awaited (cancelled).</summary>
+    public ExecutionEntry? RecordCompleted(string executionId, Payload result, IReadOnlyList<string>? nextTaskNames, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!_active.TryGetValue(executionId, out var request) || request.Recorded)
+        {
+            return null;
+        }
+
+        var names = nextTaskNames ?? [];
+        if (request.Node.Kind == NodeKind.Plan)
+        {
+            var allowed = _graph.AllowedTargets(request.Node.Name);
+            foreach (var name in names)
+            {
+                if (!allowed.Contains(name, StringComparer.Ordinal))
+                {
+                    return RecordFailed(executionId, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", allowed)})", telemetry, startedAt, now);
+                }
+            }
+        }
+
+        request.Recorded = true;
+        return NewExecutionEntry(request, ExecutionPhase.Completed, result, names, null, telemetry, startedAt, now);
+    }
+
+    public ExecutionEntry? RecordFailed(string executionId, string error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        if (!_active.TryGetValue(executionId, out var request) || request.Recorded)
+        {
+            return null;
+        }
+
+        request.Recorded = true;
+        return NewExecutionEntry(request, ExecutionPhase.Failed, null, [], error, telemetry, startedAt, now);
+    }
+
+    /// <summary>
+    /// Records that end the lifetime after <see cref="Apply"/> decided so: every execution still running is recorded as
+    /// cancelled, then the lifetime's end.
+    /// </summary>
+    public IReadOnlyList<JournalEntry> RecordTermination(DateTimeOffset now)
+    {
+        var ending = _ending ?? throw new InvalidOperationException($"lifetime {LifetimeId} has not decided to end");
+        var records = new List<JournalEntry>();
+        foreach (var request in _active.Values.Where(r => !r.Recorded).OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal))
+        {
+            request.Recorded = true;
+            records.Add(NewExecutionEntry(request, ExecutionPhase.Cancelled, null, [], $"cancelled: lifetime {ending.Phase.ToWireName()}", ExecutionTelemetry.None, now, now));
+        }
+
+        records.Add(new LifetimeEndedEntry
+        {
+            LifetimeId = LifetimeId,
+            Sequence = _nextSequence++,
+            RecordedAt = now,
+            Phase = ending.Phase,
+            Result = ending.Result,
+            Reason = ending.Reason,
+            CauseExecutionId = ending.CauseExecutionId,
+            Iterations = Iterations,
+            Executions = ExecutionCount,
+        });
+        return records;
+    }
+
+    private ExecutionEntry NewExecutionEntry(ExecutionRequest r, ExecutionPhase phase, Payload? result, IReadOnlyList<string> names, string? error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now) => new()
+    {
+        LifetimeId = LifetimeId,
+        Sequence = _nextSequence++,
+        RecordedAt = now,
+        ExecutionId = r.ExecutionId,
+        NodeName = r.Node.Name,
+        NodeKind = r.Node.Kind,
+        NodeType = r.Node.Type,
+        Attempt = r.Attempt,
+        Iteration = r.Iteration,
+        Phase = phase,
+        ParentIds = r.ParentIds,
+        EdgeTaken = r.EdgeTaken,
+        IdempotencyKey = r.IdempotencyKey,
+        StartedAt = startedAt,
+        Result = result,
+        NextTaskNames = names,
+        Error = error,
+        Telemetry = telemetry,
+    };
+
+    private void ApplyExecution(ExecutionEntry e)
+    {
+        if (!_active.Remove(e.ExecutionId, out var request))
+        {
+            throw Divergence(e, $"execution {e.ExecutionId} ({e.NodeName}) was never dispatched by the records before it");
+        }
+
+        if (request.Node.Name != e.NodeName || request.Attempt != e.Attempt)
+        {
+            throw Divergence(e, $"execution {e.ExecutionId} was dispatched as {request.Node.Name} attempt {request.Attempt} but recorded as {e.NodeName} attempt {e.Attempt}");
+        }
+
+        if (e.Phase != ExecutionPhase.Cancelled)
+        {
+            ExecutionCount++;
+            Iterations = Math.Max(Iterations, e.Iteration + 1);
+        }
+
+        if (_ending is not null || Phase.IsTerminal())
+        {
+            return;
+        }
+
+        switch (e.Phase)
+        {
+            case ExecutionPhase.Completed when request.Node.Kind == NodeKind.Task:
+                RouteTask(request, e);
+                break;
+            case ExecutionPhase.Completed:
+                RoutePlan(request, e);
+                break;
+            case ExecutionPhase.Failed when request.Attempt < request.Node.Retry.MaxAttempts:
+                var retry = Retry(request, NextOrdinalId());
+                _active.Add(retry.ExecutionId, retry);
+                break;
+            case ExecutionPhase.Failed:
+                var kind = request.Node.Kind == NodeKind.Task ? "task" : "plan";
+                End(ExecutionPhase.Failed, null, $"{kind} '{request.Node.Name}' failed after {request.Attempt} attempt(s): {e.Error}", e.ExecutionId);
+                break;
+            default:
+                EndToken(request.Branch);
+                break;
+        }
+    }
+
+    private void RouteTask(ExecutionRequest request, ExecutionEntry e)
+    {
+        var result = e.Result ?? Payload.EmptyObject;
+        _scope.Result = result;
+        _scope.Results = null;
+        _scope.Node = request.Node.Name;
+        _scope.Iteration = request.Iteration;
+        _taken.Clear();
+        foreach (var edge in Graph.OutEdges(request.Node.Name))
+        {
+            if (!Holds(edge, e))
+            {
+                if (_ending is not null)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (edge.Kind == EdgeKind.Final)
+            {
+                End(ExecutionPhase.Completed, result, null, e.ExecutionId);
+                return;
+            }
+
+            _taken.Add(edge);
+        }
+
+        if (_taken.Count == 0)
+        {
+            EndToken(request.Branch);
+            return;
+        }
+
+        if (TopGroup(request.Branch) is { } group)
+        {
+            group.Outstanding += _taken.Count - 1;
+        }
+
+        var upstream = new UpstreamResult(request.Node.Name, e.ExecutionId, result);
+        UpstreamResult[] inputs = [upstream];
+        string[] parents = [e.ExecutionId];
+        foreach (var edge in _taken.ToArray())
+        {
+            if (edge.Kind == EdgeKind.Join)
+            {
+                Arrive(request, edge, upstream, e.Sequence);
+            }
+            else
+            {
+                Dispatch(Graph.GetNode(edge.To), request.Iteration, inputs, parents, _graph.Label(edge), request.Branch, null);
+            }
+        }
+    }
+
+    private void RoutePlan(ExecutionRequest request, ExecutionEntry e)
+    {
+        var payload = e.Result ?? (request.Inputs.Count == 1 ? request.Inputs[0].Payload : Payload.EmptyObject);
+        _scope.Result = payload;
+        _scope.Results = request.Inputs;
+        _scope.Node = request.Node.Name;
+        _scope.Iteration = request.Iteration;
+        _taken.Clear();
+        foreach (var name in e.NextTaskNames.Distinct(StringComparer.Ordinal))
+        {
+            var edge = _graph.EdgeTo(request.Node.Name, name)
+                ?? throw Divergence(e, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", _graph.AllowedTargets(request.Node.Name))})");
+            if (!Holds(edge, e))
+            {
+                if (_ending is not null)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (edge.Kind == EdgeKind.Final)
+            {
+                End(ExecutionPhase.Completed, payload, null, e.ExecutionId);
+                return;
+            }
+
+            _taken.Add(edge);
+        }
+
+        var parallel = 0;
+        foreach (var edge in _taken)
+        {
+            parallel += edge.Kind == EdgeKind.Parallel ? 1 : 0;
+        }
+
+        var tokens = _taken.Count - parallel + (parallel > 0 ? 1 : 0);
+        if (tokens == 0)
+        {
+            EndToken(request.Branch);
+            return;
+        }
+
+        var nextIteration = request.Iteration + 1;
+        if (nextIteration >= IterationCap)
+        {
+            End(ExecutionPhase.Failed, null, $"iteration cap of {IterationCap} reached: plan '{request.Node.Name}' chose {string.Join(", ", _taken.Select(t => t.To))} for iteration {nextIteration + 1} (raise iteration_cap in the graph or per run if the loop is intended)", e.ExecutionId);
+            return;
+        }
+
+        if (TopGroup(request.Branch) is { } group)
+        {
+            group.Outstanding += tokens - 1;
+        }
+
+        UpstreamResult[] inputs = [new UpstreamResult(request.Node.Name, e.ExecutionId, payload)];
+        string[] parents = [e.ExecutionId];
+        FanOutGroup? fanOut = null;
+        var branchIndex = 0;
+        foreach (var edge in _taken.ToArray())
+        {
+            var task = Graph.GetNode(edge.To);
+            if (edge.Kind == EdgeKind.Parallel)
+            {
+                if (fanOut is null)
+                {
+                    fanOut = new FanOutGroup(e.ExecutionId, request.Branch, parallel);
+                    _groups.Add(fanOut.Id, fanOut);
+                }
+
+                Dispatch(task, nextIteration, inputs, parents, _graph.Label(edge), new BranchFrame(fanOut.Id, branchIndex++, request.Branch), null);
+            }
+            else
+            {
+                Dispatch(task, nextIteration, inputs, parents, _graph.Label(edge), request.Branch, null);
+            }
+        }
+    }
+
+    private bool Holds(GraphEdge edge, ExecutionEntry e)
+    {
+        var condition = _graph.Condition(edge);
+        if (condition is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return condition.IsSatisfied(_scope);
+        }
+        catch (ExpressionException ex)
+        {
+            End(ExecutionPhase.Failed, null, $"condition of edge {_graph.Label(edge)} could not be evaluated on the result of {e.ExecutionId}: {ex.Message}", e.ExecutionId);
+            return false;
+        }
+    }
+
+    private void Arrive(ExecutionRequest request, GraphEdge edge, UpstreamResult upstream, long sequence)
+    {
+        var group = TopGroup(request.Branch);
+        if (group is null)
+        {
+            // A join reached outside any fan-out gathers just this one result.
+            Dispatch(Graph.GetNode(edge.To), request.Iteration, [upstream], [upstream.ExecutionId], _graph.Label(edge), request.Branch, null);
+            return;
+        }
+
+        group.Arrivals.Add((request.Branch!.Index, sequence, edge.To, request.Iteration, upstream));
+        group.Outstanding--;
+        SettleGroup(group);
+    }
+
+    private void EndToken(BranchFrame? branch)
+    {
+        if (TopGroup(branch) is { } group)
+        {
+            group.Outstanding--;
+            SettleGroup(group);
+        }
+    }
+
+    private void SettleGroup(FanOutGroup group)
+    {
+        if (group.Outstanding > 0)
+        {
+            return;
+        }
+
+        _groups.Remove(group.Id);
+        var parent = TopGroup(group.Parent);
+        if (group.Arrivals.Count == 0)
+        {
+            if (parent is not null)
+            {
+                parent.Outstanding--;
+                SettleGroup(parent);
+            }
+
+            return;
+        }
+
+        var ordered = group.Arrivals.OrderBy(a => a.Index).ThenBy(a => a.Sequence).ToList();
+        var joins = ordered.Select(a => a.JoinPlan).Distinct(StringComparer.Ordinal).ToList();
+        if (parent is not null)
+        {
+            parent.Outstanding += joins.Count - 1;
+        }
+
+        foreach (var join in joins)
+        {
+            var arrivals = ordered.Where(a => a.JoinPlan == join).ToList();
+            Dispatch(
+                Graph.GetNode(join),
+                arrivals.Max(a => a.Iteration),
+                arrivals.Select(a => a.Result).ToArray(),
+                arrivals.Select(a => a.Result.ExecutionId).ToArray(),
+                "join->" + join,
+                group.Parent,
+                null);
+        }
+    }
+
+    private FanOutGroup? TopGroup(BranchFrame? branch) => branch is null ? null : _groups.GetValueOrDefault(branch.GroupId);
+
+    private void Dispatch(GraphNode node, int iteration, IReadOnlyList<UpstreamResult> inputs, IReadOnlyList<string> parents, string edge, BranchFrame? branch, string? idempotencyKey)
+    {
+        var id = NextOrdinalId();
+        var request = new ExecutionRequest
+        {
+            ExecutionId = id,
+            Node = node,
+            Attempt = 1,
+            Iteration = iteration,
+            Inputs = inputs,
+            ParentIds = parents,
+            EdgeTaken = edge,
+            IdempotencyKey = idempotencyKey ?? id,
+            Branch = branch,
+        };
+        _active.Add(id, request);
+        _dispatch!.Add(request);
+    }
+
+    private ExecutionRequest Retry(ExecutionRequest failed, string executionId)
+    {
+        var retry = new ExecutionRequest
+        {
+            ExecutionId = executionId,
+            Node = failed.Node,
+            Attempt = failed.Attempt + 1,
+            Iteration = failed.Iteration,
+            Inputs = failed.Inputs,
+            ParentIds = failed.ParentIds,
+            EdgeTaken = failed.EdgeTaken,
+            IdempotencyKey = failed.IdempotencyKey,
+            Branch = failed.Branch,
+        };
+        _dispatch!.Add(retry);
+        return retry;
+    }
+
+    private string NextOrdinalId() =>
+        string.Concat(LifetimeId, ".", (_nextOrdinal++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private void End(ExecutionPhase phase, Payload? result, string? reason, string? cause) => _ending ??= new LifetimeEnd(phase, result, reason, cause);
+
+    private JournalDivergenceException Divergence(JournalEntry entry, string message) => new(LifetimeId, entry.Sequence, message);
+}

@@ -1,0 +1,28 @@
+namespace Agentic.Core.Expressions;
+
+/// <summary>
+/// A parsed expression of the small, safe expression language used by edge conditions, the <c>route</c> plan and
+/// guardrail policies. No side effects, no loops, no reflection: evaluation is a pure function of the scope.
+/// </summary>
+public sealed class Expression
+{
+    private readonly ExpressionNode _root;
+
+    private Expression(string text, ExpressionNode root)
+    {
+        Text = text;
+        _root = root;
+    }
+
+    public string Text { get; }
+
+    /// <summary>Parses <paramref name="text"/>; throws <see cref="ExpressionException"/> with the position of the first error.</summary>
+    public static Expression Parse(string text) => new(text, ExpressionParser.Parse(text));
+
+    public ExpressionValue Evaluate(IExpressionScope scope) => _root.Evaluate(scope, Text);
+
+    /// <summary>Evaluates as a condition (truthiness).</summary>
+    public bool IsSatisfied(IExpressionScope scope) => _root.Evaluate(scope, Text).IsTruthy;
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace Agentic.Core.Expressions;
+
+/// <summary>A node of a parsed expression. Evaluation never mutates; a parsed expression is thread-safe.</summary>
+internal abstract class ExpressionNode(int position)
+{
+    public int Position { get; } = position;
+
+    public abstract ExpressionValue Evaluate(IExpressionScope scope, string source);
+
+    protected ExpressionException Error(string message, string source) => new(message, source, Position);
+}
+
+internal sealed class LiteralNode(int position, ExpressionValue value) : ExpressionNode(position)
+{
+    public ExpressionValue Value { get; } = value;
+
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source) => Value;
+}
+
+internal sealed class NameNode(int position, string name) : ExpressionNode(position)
+{
+    public string Name { get; } = name;
+
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source) =>
+        scope.TryResolve(Name, out var value) ? value : throw Error($"unknown name '{Name}'", source);
+}
+
+internal sealed class MemberNode(int position, ExpressionNode target, string member) : ExpressionNode(position)
+{
+    public ExpressionNode Target { get; } = target;
+
+    public string Member { get; } = member;
+
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source)
+    {
+        var target = Target.Evaluate(scope, source);
+        return target.Kind switch
+        {
+            // Missing data reads as null so that conditions over optional fields stay simple.
+            ExpressionValueKind.Null => ExpressionValue.Null,
+            ExpressionValueKind.Record => target.AsRecord!.TryResolve(Member, out var field) ? field : ExpressionValue.Null,
+            ExpressionValueKind.Json when target.AsJson.ValueKind == JsonValueKind.Object =>
+                target.AsJson.TryGetProperty(Member, out var p) ? ExpressionValue.FromJson(p) : ExpressionValue.Null,
+            _ => throw Error($"cannot read field '{Member}' of a {target.TypeName}", source),
+        };
+    }
+}
+
+internal sealed class IndexNode(int position, ExpressionNode target, ExpressionNode index) : ExpressionNode(position)
+{
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source)
+    {
+        var t = target.Evaluate(scope, source);
+        var i = index.Evaluate(scope, source);
+        if (t.IsNull)
+        {
+            return ExpressionValue.Null;
+        }
+
+        if (i.Kind == ExpressionValueKind.String && t.Kind == ExpressionValueKind.Json && t.AsJson.ValueKind == JsonValueKind.Object)
+        {
+            return t.AsJson.TryGetProperty(i.AsString, out var p) ? ExpressionValue.FromJson(p) : ExpressionValue.Null;
+        }
+
+        if (i.Kind == ExpressionValueKind.Number && t.TryGetItems(out var items))
+        {
+            var list = items as IReadOnlyList<ExpressionValue> ?? items.ToList();
+            var at = (int)i.AsNumber;
+            if (at < 0)
+            {
+                at += list.Count;
+            }
+
+            return at >= 0 && at < list.Count ? list[at] : ExpressionValue.Null;
+        }
+
+        throw Error($"cannot index a {t.TypeName} with a {i.TypeName}", source);
+    }
+}
+
+internal sealed class ListNode(int position, IReadOnlyList<ExpressionNode> items) : ExpressionNode(position)
+{
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source)
+    {
+        var values = new ExpressionValue[items.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = items[i].Evaluate(scope, source);
+        }
+
+        return ExpressionValue.FromList(values);
+    }
+}
+
+internal sealed class CallNode(int position, ExpressionFunction function, IReadOnlyList<ExpressionNode> args) : ExpressionNode(position)
+{
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source)
+    {
+        var values = new ExpressionValue[args.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = args[i].Evaluate(scope, source);
+        }
+
+        try
+        {
+            return function.Invoke(values);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw Error($"{function.Name}(): {ex.Message}", source);
+        }
+    }
+}

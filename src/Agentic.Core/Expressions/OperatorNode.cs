@@ -1,0 +1,98 @@
+namespace Agentic.Core.Expressions;
+
+internal sealed class UnaryNode(int position, string op, ExpressionNode operand) : ExpressionNode(position)
+{
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source)
+    {
+        var v = operand.Evaluate(scope, source);
+        if (op == "-")
+        {
+            return v.Kind == ExpressionValueKind.Number
+                ? ExpressionValue.FromNumber(-v.AsNumber)
+                : throw Error($"cannot negate a {v.TypeName}", source);
+        }
+
+        return ExpressionValue.FromBoolean(!v.IsTruthy);
+    }
+}
+
+internal sealed class BinaryNode(int position, string op, ExpressionNode left, ExpressionNode right) : ExpressionNode(position)
+{
+    public override ExpressionValue Evaluate(IExpressionScope scope, string source)
+    {
+        switch (op)
+        {
+            case "and":
+                return ExpressionValue.FromBoolean(left.Evaluate(scope, source).IsTruthy && right.Evaluate(scope, source).IsTruthy);
+            case "or":
+                return ExpressionValue.FromBoolean(left.Evaluate(scope, source).IsTruthy || right.Evaluate(scope, source).IsTruthy);
+        }
+
+        var l = left.Evaluate(scope, source);
+        var r = right.Evaluate(scope, source);
+        switch (op)
+        {
+            case "==":
+                return ExpressionValue.FromBoolean(l.Equals(r));
+            case "!=":
+                return ExpressionValue.FromBoolean(!l.Equals(r));
+            case "<" or "<=" or ">" or ">=":
+                return Compare(l, r, source);
+            case "in":
+                return ExpressionValue.FromBoolean(ExpressionFunctions.Contains(r, l));
+            case "+" when l.Kind == ExpressionValueKind.String || r.Kind == ExpressionValueKind.String:
+                if (l.IsNull || r.IsNull)
+                {
+                    throw Error($"cannot apply '+' to a {l.TypeName} and a {r.TypeName}", source);
+                }
+
+                return ExpressionValue.FromString(l.ToString() + r.ToString());
+        }
+
+        if (l.Kind != ExpressionValueKind.Number || r.Kind != ExpressionValueKind.Number)
+        {
+            throw Error($"cannot apply '{op}' to a {l.TypeName} and a {r.TypeName}", source);
+        }
+
+        double a = l.AsNumber, b = r.AsNumber;
+        return op switch
+        {
+            "+" => ExpressionValue.FromNumber(a + b),
+            "-" => ExpressionValue.FromNumber(a - b),
+            "*" => ExpressionValue.FromNumber(a * b),
+            "/" => b == 0 ? throw Error("division by zero", source) : ExpressionValue.FromNumber(a / b),
+            "%" => b == 0 ? throw Error("division by zero", source) : ExpressionValue.FromNumber(a % b),
+            _ => throw Error($"unknown operator '{op}'", source),
+        };
+    }
+
+    private ExpressionValue Compare(ExpressionValue l, ExpressionValue r, string source)
+    {
+        int c;
+        if (l.Kind == ExpressionValueKind.Number && r.Kind == ExpressionValueKind.Number)
+        {
+            c = l.AsNumber.CompareTo(r.AsNumber);
+        }
+        else if (l.Kind == ExpressionValueKind.String && r.Kind == ExpressionValueKind.String)
+        {
+            c = string.CompareOrdinal(l.AsString, r.AsString);
+        }
+        else if (l.IsNull || r.IsNull)
+        {
+            // An absent field never satisfies an ordering, so `result.score > 3` is simply false when score is missing.
+            return ExpressionValue.False;
+        }
+        else
+        {
+            throw Error($"cannot compare a {l.TypeName} with a {r.TypeName} using '{op}'", source);
+        }
+
+        return ExpressionValue.FromBoolean(op switch
+        {
+            "<" => c < 0,
+            "<=" => c <= 0,
+            ">" => c > 0,
+            _ => c >= 0,
+        });
+    }
+}

@@ -1,0 +1,7 @@
+namespace Agentic.Core.Validation;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+}
