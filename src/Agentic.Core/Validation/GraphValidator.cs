@@ -83,7 +83,7 @@ public static class GraphValidator
             }
             else
             {
-                foreach (var problem in catalog.ValidateConfig(node.Type, node.Config))
+                foreach (var problem in catalog.ValidateNode(node, graph))
                 {
                     d.Add(Error("AG114", $"{kindName} '{node.Name}' ({node.Type}): {problem}", node.Location));
                 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Agentic.Core.Graphs;
 
 namespace Agentic.Core.Validation;
@@ -12,5 +11,5 @@ public interface INodeTypeCatalog
     IEnumerable<string> TypeNames(NodeKind kind);
 
     /// <summary>Problems with a node's configuration (empty when valid), each naming the offending field.</summary>
-    IEnumerable<string> ValidateConfig(string type, JsonElement config);
+    IEnumerable<string> ValidateNode(GraphNode node, AgentGraph graph);
 }

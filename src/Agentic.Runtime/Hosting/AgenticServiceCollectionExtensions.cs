@@ -1,0 +1,36 @@
+using Agentic.Runtime.Journal;
+using Agentic.Runtime.Lifetimes;
+using Agentic.Runtime.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.Runtime.Hosting;
+
+public static class AgenticServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the embedded runtime with the built-in node types and, unless a store is registered, the in-memory journal.
+    /// <code>services.AddAgentic(b => b.AddTask&lt;MyTask&gt;("my_task"));</code>
+    /// </summary>
+    public static IServiceCollection AddAgentic(this IServiceCollection services, Action<AgenticBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        var builder = new AgenticBuilder(services).AddBuiltInNodes();
+        configure?.Invoke(builder);
+        services.TryAddSingleton(sp => new NodeRegistry(sp, sp.GetServices<NodeRegistration>()));
+        services.TryAddSingleton<IJournalStore, InMemoryJournalStore>();
+        services.TryAddSingleton(sp => new AgenticRuntime(
+            sp.GetRequiredService<NodeRegistry>(),
+            sp.GetRequiredService<IJournalStore>(),
+            sp.GetRequiredService<IOptions<AgenticRuntimeOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<IJournalObserver>()));
+        return services;
+    }
+}

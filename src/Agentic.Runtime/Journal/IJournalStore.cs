@@ -1,0 +1,22 @@
+using Agentic.Core.Execution;
+
+namespace Agentic.Runtime.Journal;
+
+/// <summary>
+/// Append-only storage of lifetime journals (adapter SPI). Implementations must append a batch atomically,
+/// refuse a record whose sequence is not the lifetime's last + 1, and never update or delete a record.
+/// </summary>
+public interface IJournalStore : IAsyncDisposable
+{
+    /// <summary>A short name for progress and benchmark output (none, sqlite, postgres).</summary>
+    string Profile { get; }
+
+    /// <summary>Appends records of possibly many lifetimes in one transaction; when it returns they are durable.</summary>
+    ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken);
+
+    /// <summary>A lifetime's records in sequence order, from <paramref name="fromSequence"/>.</summary>
+    IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken);
+
+    /// <summary>Lifetimes known to the store, newest first, optionally filtered by phase.</summary>
+    ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken);
+}

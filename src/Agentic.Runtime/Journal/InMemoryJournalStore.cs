@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Agentic.Core.Execution;
+
+namespace Agentic.Runtime.Journal;
+
+/// <summary>The journal in process memory (Test profile and benchmark A): same rules as the durable stores, no I/O.</summary>
+public sealed class InMemoryJournalStore : ISynchronousJournalStore
+{
+    private readonly ConcurrentDictionary<string, LifetimeJournal> _journals = new(StringComparer.Ordinal);
+
+    public string Profile => "none";
+
+    public int LifetimeCount => _journals.Count;
+
+    public void Append(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var journal = _journals.GetOrAdd(entry.LifetimeId, static _ => new LifetimeJournal());
+        lock (journal)
+        {
+            journal.Add(entry);
+        }
+    }
+
+    public ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        // Check the whole batch first so that a refused record leaves nothing of the batch behind.
+        var pending = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in batch)
+        {
+            var last = pending.TryGetValue(entry.LifetimeId, out var p) ? p : LastSequence(entry.LifetimeId);
+            if (entry.Sequence != last + 1)
+            {
+                throw LifetimeJournal.Gap(entry, last);
+            }
+
+            pending[entry.LifetimeId] = entry.Sequence;
+        }
+
+        foreach (var entry in batch)
+        {
+            Append(entry);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (!_journals.TryGetValue(lifetimeId, out var journal))
+        {
+            yield break;
+        }
+
+        JournalEntry[] snapshot;
+        lock (journal)
+        {
+            snapshot = journal.Entries.ToArray();
+        }
+
+        foreach (var entry in snapshot)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.Sequence >= fromSequence)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken)
+    {
+        var list = new List<LifetimeSummary>();
+        foreach (var journal in _journals.Values)
+        {
+            lock (journal)
+            {
+                if (journal.Entries.Count == 0 || journal.Entries[0] is not LifetimeStartedEntry start)
+                {
+                    continue;
+                }
+
+                var end = journal.Entries[^1] as LifetimeEndedEntry;
+                var p = end?.Phase ?? ExecutionPhase.Running;
+                if (phase is null || phase == p)
+                {
+                    list.Add(new LifetimeSummary(start.LifetimeId, start.TenantId, start.GraphName, start.GraphVersion, p, start.RecordedAt, end?.RecordedAt, journal.Entries[^1].Sequence, end?.Reason));
+                }
+            }
+        }
+
+        IReadOnlyList<LifetimeSummary> result = list.OrderByDescending(s => s.StartedAt).Take(limit).ToList();
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private long LastSequence(string lifetimeId)
+    {
+        if (!_journals.TryGetValue(lifetimeId, out var journal))
+        {
+            return 0;
+        }
+
+        lock (journal)
+        {
+            return journal.Entries.Count == 0 ? 0 : journal.Entries[^1].Sequence;
+        }
+    }
+
+    private sealed class LifetimeJournal
+    {
+        public List<JournalEntry> Entries { get; } = [];
+
+        public void Add(JournalEntry entry)
+        {
+            var last = Entries.Count == 0 ? 0 : Entries[^1].Sequence;
+            if (entry.Sequence != last + 1)
+            {
+                throw Gap(entry, last);
+            }
+
+            Entries.Add(entry);
+        }
+
+        public static JournalAppendException Gap(JournalEntry entry, long last) =>
+            new($"lifetime {entry.LifetimeId}: record {entry.Sequence} refused, the journal's last record is {last} (records must be gapless and never rewritten)");
+    }
+}

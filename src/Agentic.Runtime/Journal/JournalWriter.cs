@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using Agentic.Core.Execution;
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.Runtime.Journal;
+
+/// <summary>
+/// Group commit: records of many lifetimes queue up while the previous transaction commits, and the next
+/// transaction takes them all. A record's callback runs only after its transaction committed, which is what lets
+/// the lifetime actors dispatch nothing before the record it depends on is durable. Per lifetime, callbacks run
+/// in append order. Stores without I/O are committed inline on the caller's thread.
+/// </summary>
+public sealed partial class JournalWriter : IAsyncDisposable
+{
+    private readonly IJournalStore _store;
+    private readonly ISynchronousJournalStore? _inline;
+    private readonly ConcurrentQueue<(JournalEntry Entry, IJournalCallback Callback)> _queue = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly int _maxBatch;
+    private readonly ILogger _logger;
+    private readonly Thread? _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _signaled;
+    private volatile bool _stopping;
+    private long _batches;
+    private long _records;
+
+    public JournalWriter(IJournalStore store, int maxBatch, ILogger<JournalWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        _store = store;
+        _maxBatch = maxBatch;
+        _logger = logger;
+        _inline = store as ISynchronousJournalStore;
+        if (_inline is null)
+        {
+            _thread = new Thread(WriteLoop) { IsBackground = true, Name = "agentic-journal-writer" };
+            _thread.Start();
+        }
+        else
+        {
+            _stopped.SetResult();
+        }
+    }
+
+    public IJournalStore Store => _store;
+
+    /// <summary>Transactions committed so far (inline appends count one each).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    public long Records => Interlocked.Read(ref _records);
+
+    public void Append(JournalEntry entry, IJournalCallback callback)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(callback);
+        if (_stopping)
+        {
+            callback.OnFailed(entry, new ObjectDisposedException(nameof(JournalWriter), "the journal writer is stopped"));
+            return;
+        }
+
+        if (_inline is not null)
+        {
+            try
+            {
+                _inline.Append(entry);
+            }
+            catch (Exception ex)
+            {
+                callback.OnFailed(entry, ex);
+                return;
+            }
+
+            Interlocked.Increment(ref _batches);
+            Interlocked.Increment(ref _records);
+            callback.OnDurable(entry);
+            return;
+        }
+
+        _queue.Enqueue((entry, callback));
+        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    /// <summary>Commits what is queued, then stops the writer thread.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        _signal.Release();
+        await _stopped.Task.ConfigureAwait(false);
+        _signal.Dispose();
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<(JournalEntry Entry, IJournalCallback Callback)>(_maxBatch);
+        var entries = new List<JournalEntry>(_maxBatch);
+        try
+        {
+            while (true)
+            {
+                _signal.Wait();
+                Volatile.Write(ref _signaled, 0);
+                while (_queue.TryDequeue(out var item))
+                {
+                    batch.Add(item);
+                    entries.Add(item.Entry);
+                    if (batch.Count == _maxBatch || _queue.IsEmpty)
+                    {
+                        Commit(batch, entries);
+                        batch.Clear();
+                        entries.Clear();
+                    }
+                }
+
+                if (_stopping && _queue.IsEmpty)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Commit(List<(JournalEntry Entry, IJournalCallback Callback)> batch, List<JournalEntry> entries)
+    {
+        try
+        {
+            _store.AppendAsync(entries, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            LogBatchFailed(_logger, ex, batch.Count);
+            CommitOneByOne(batch);
+            return;
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _records, batch.Count);
+        foreach (var (entry, callback) in batch)
+        {
+            Notify(callback, entry, null);
+        }
+    }
+
+    // One bad record must not fail the other lifetimes that shared its transaction: retry each alone.
+    private void CommitOneByOne(List<(JournalEntry Entry, IJournalCallback Callback)> batch)
+    {
+        var single = new JournalEntry[1];
+        foreach (var (entry, callback) in batch)
+        {
+            single[0] = entry;
+            try
+            {
+                _store.AppendAsync(single, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                Interlocked.Increment(ref _batches);
+                Interlocked.Increment(ref _records);
+                Notify(callback, entry, null);
+            }
+            catch (Exception ex)
+            {
+                Notify(callback, entry, ex);
+            }
+        }
+    }
+
+    private void Notify(IJournalCallback callback, JournalEntry entry, Exception? error)
+    {
+        try
+        {
+            if (error is null)
+            {
+                callback.OnDurable(entry);
+            }
+            else
+            {
+                callback.OnFailed(entry, error);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogCallbackFailed(_logger, ex, entry.LifetimeId, entry.Sequence);
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Journal batch of {Count} records failed; committing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception ex, int count);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Journal callback failed for lifetime {LifetimeId} record {Sequence}")]
+    private static partial void LogCallbackFailed(ILogger logger, Exception ex, string lifetimeId, long sequence);
+}
