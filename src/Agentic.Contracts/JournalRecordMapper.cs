@@ -1,0 +1,234 @@
+using Agentic.Contracts.V1;
+using Agentic.Core.Execution;
+using Agentic.Core.Graphs;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using CorePhase = Agentic.Core.Execution.ExecutionPhase;
+using WirePhase = Agentic.Contracts.V1.ExecutionPhase;
+
+namespace Agentic.Contracts;
+
+/// <summary>Maps journal entries between the Core domain types and the protobuf <see cref="JournalRecord"/> envelope.</summary>
+public static class JournalRecordMapper
+{
+    public static JournalRecord ToProto(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var record = new JournalRecord
+        {
+            LifetimeId = entry.LifetimeId,
+            Sequence = entry.Sequence,
+            RecordedAt = Timestamp.FromDateTimeOffset(entry.RecordedAt),
+        };
+        switch (entry)
+        {
+            case LifetimeStartedEntry s:
+                record.LifetimeStarted = new LifetimeStarted
+                {
+                    TenantId = s.TenantId,
+                    GraphName = s.GraphName,
+                    GraphVersion = s.GraphVersion,
+                    GraphHash = s.GraphHash,
+                    GraphJson = s.GraphJson,
+                    Input = ToResult(s.Input),
+                    IterationCap = s.IterationCap,
+                };
+                break;
+            case ExecutionEntry e when e.NodeKind == NodeKind.Task:
+                record.TaskExecution = new TaskExecution
+                {
+                    Header = Header(e),
+                    Result = e.Result is null ? new TaskResult { ErrorMessage = e.Error ?? string.Empty } : ToResult(e.Result, e.Error),
+                    TaskType = e.NodeType,
+                    Telemetry = Telemetry(e.Telemetry),
+                };
+                break;
+            case ExecutionEntry e:
+                var plan = new PlanExecution
+                {
+                    Header = Header(e),
+                    Result = new PlanResult { ErrorMessage = e.Error ?? string.Empty },
+                    PlanType = e.NodeType,
+                    InputTaskId = e.ParentIds.Count > 0 ? e.ParentIds[0] : string.Empty,
+                    Telemetry = Telemetry(e.Telemetry),
+                };
+                plan.Result.NextTaskNames.AddRange(e.NextTaskNames);
+                if (e.Result is not null)
+                {
+                    plan.Result.Payload = ToResult(e.Result);
+                }
+
+                record.PlanExecution = plan;
+                break;
+            case LifetimeEndedEntry end:
+                record.LifetimeEnded = new LifetimeEnded
+                {
+                    Phase = ToWire(end.Phase),
+                    Result = end.Result is null ? null : ToResult(end.Result),
+                    Reason = end.Reason ?? string.Empty,
+                    CauseExecutionId = end.CauseExecutionId ?? string.Empty,
+                    Iterations = end.Iterations,
+                    Executions = end.Executions,
+                };
+                break;
+            default:
+                throw new ArgumentException($"unknown journal entry type {entry.GetType().Name}", nameof(entry));
+        }
+
+        return record;
+    }
+
+    public static JournalEntry FromProto(JournalRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var recordedAt = record.RecordedAt.ToDateTimeOffset();
+        switch (record.BodyCase)
+        {
+            case JournalRecord.BodyOneofCase.LifetimeStarted:
+                var s = record.LifetimeStarted;
+                return new LifetimeStartedEntry
+                {
+                    LifetimeId = record.LifetimeId,
+                    Sequence = record.Sequence,
+                    RecordedAt = recordedAt,
+                    TenantId = s.TenantId,
+                    GraphName = s.GraphName,
+                    GraphVersion = s.GraphVersion,
+                    GraphHash = s.GraphHash,
+                    GraphJson = s.GraphJson,
+                    Input = FromResult(s.Input, record) ?? Payload.EmptyObject,
+                    IterationCap = s.IterationCap,
+                };
+            case JournalRecord.BodyOneofCase.TaskExecution:
+                var t = record.TaskExecution;
+                return Execution(record, t.Header, NodeKind.Task, t.TaskType, FromResult(t.Result, record), [], NullIfEmpty(t.Result?.ErrorMessage), t.Telemetry);
+            case JournalRecord.BodyOneofCase.PlanExecution:
+                var p = record.PlanExecution;
+                return Execution(record, p.Header, NodeKind.Plan, p.PlanType, FromResult(p.Result?.Payload, record), p.Result?.NextTaskNames.ToArray() ?? [], NullIfEmpty(p.Result?.ErrorMessage), p.Telemetry);
+            case JournalRecord.BodyOneofCase.LifetimeEnded:
+                var end = record.LifetimeEnded;
+                return new LifetimeEndedEntry
+                {
+                    LifetimeId = record.LifetimeId,
+                    Sequence = record.Sequence,
+                    RecordedAt = recordedAt,
+                    Phase = FromWire(end.Phase),
+                    Result = FromResult(end.Result, record),
+                    Reason = NullIfEmpty(end.Reason),
+                    CauseExecutionId = NullIfEmpty(end.CauseExecutionId),
+                    Iterations = end.Iterations,
+                    Executions = end.Executions,
+                };
+            default:
+                throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence} has no body");
+        }
+    }
+
+    public static byte[] Serialize(JournalEntry entry) => ToProto(entry).ToByteArray();
+
+    public static JournalEntry Deserialize(ReadOnlySpan<byte> bytes) => FromProto(JournalRecord.Parser.ParseFrom(bytes));
+
+    public static WirePhase ToWire(CorePhase phase) => phase switch
+    {
+        CorePhase.Pending => WirePhase.Pending,
+        CorePhase.Running => WirePhase.Running,
+        CorePhase.Waiting => WirePhase.Waiting,
+        CorePhase.Paused => WirePhase.Paused,
+        CorePhase.Completed => WirePhase.Completed,
+        CorePhase.Failed => WirePhase.Failed,
+        CorePhase.Cancelled => WirePhase.Cancelled,
+        CorePhase.Aborted => WirePhase.Aborted,
+        _ => WirePhase.Unspecified,
+    };
+
+    public static CorePhase FromWire(WirePhase phase) => phase switch
+    {
+        WirePhase.Pending => CorePhase.Pending,
+        WirePhase.Running => CorePhase.Running,
+        WirePhase.Waiting => CorePhase.Waiting,
+        WirePhase.Paused => CorePhase.Paused,
+        WirePhase.Completed => CorePhase.Completed,
+        WirePhase.Failed => CorePhase.Failed,
+        WirePhase.Cancelled => CorePhase.Cancelled,
+        WirePhase.Aborted => CorePhase.Aborted,
+        _ => throw new InvalidDataException($"unknown execution phase {phase}"),
+    };
+
+    private static ExecutionEntry Execution(JournalRecord record, ExecutionHeader h, NodeKind kind, string type, Payload? result, string[] next, string? error, PolicyTelemetry? telemetry) => new()
+    {
+        LifetimeId = record.LifetimeId,
+        Sequence = record.Sequence,
+        RecordedAt = record.RecordedAt.ToDateTimeOffset(),
+        ExecutionId = h.Id,
+        NodeName = h.NodeName,
+        NodeKind = kind,
+        NodeType = type,
+        Attempt = h.Attempt,
+        Iteration = h.IterationIdx,
+        Phase = FromWire(h.Status),
+        ParentIds = h.ParentIds.ToArray(),
+        EdgeTaken = h.EdgeTaken,
+        IdempotencyKey = h.IdempotencyKey,
+        StartedAt = h.StartedAt?.ToDateTimeOffset() ?? record.RecordedAt.ToDateTimeOffset(),
+        Result = result,
+        NextTaskNames = next,
+        Error = error,
+        Telemetry = telemetry is null
+            ? ExecutionTelemetry.None
+            : new ExecutionTelemetry(telemetry.InputTokens, telemetry.OutputTokens, telemetry.CostUsd, telemetry.LatencyMs),
+    };
+
+    private static ExecutionHeader Header(ExecutionEntry e)
+    {
+        var h = new ExecutionHeader
+        {
+            Id = e.ExecutionId,
+            ParentId = e.ParentIds.Count > 0 ? e.ParentIds[0] : string.Empty,
+            LifetimeId = e.LifetimeId,
+            Attempt = e.Attempt,
+            IterationIdx = e.Iteration,
+            CreatedAt = Timestamp.FromDateTimeOffset(e.RecordedAt),
+            StartedAt = Timestamp.FromDateTimeOffset(e.StartedAt),
+            Status = ToWire(e.Phase),
+            EdgeTaken = e.EdgeTaken,
+            NodeName = e.NodeName,
+            IdempotencyKey = e.IdempotencyKey,
+        };
+        h.ParentIds.AddRange(e.ParentIds);
+        return h;
+    }
+
+    private static PolicyTelemetry Telemetry(ExecutionTelemetry t) => new()
+    {
+        TokensUsed = t.TokensUsed,
+        InputTokens = t.InputTokens,
+        OutputTokens = t.OutputTokens,
+        CostUsd = t.CostUsd,
+        LatencyMs = t.LatencyMs,
+    };
+
+    private static TaskResult ToResult(Payload payload, string? error = null) => new()
+    {
+        InlineData = ByteString.CopyFrom(payload.Bytes.Span),
+        MediaType = payload.MediaType,
+        SizeBytes = (ulong)payload.Bytes.Length,
+        ErrorMessage = error ?? string.Empty,
+    };
+
+    private static Payload? FromResult(TaskResult? result, JournalRecord record)
+    {
+        if (result is null)
+        {
+            return null;
+        }
+
+        return result.DataCase switch
+        {
+            TaskResult.DataOneofCase.InlineData => Payload.FromTrusted(result.InlineData.Memory, result.MediaType),
+            TaskResult.DataOneofCase.Blob => throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence} references blob {result.Blob.Uri}; this store has no blob store configured"),
+            _ => null,
+        };
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+}

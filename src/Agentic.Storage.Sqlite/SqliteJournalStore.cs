@@ -1,0 +1,251 @@
+using System.Runtime.CompilerServices;
+using Agentic.Contracts;
+using Agentic.Core.Execution;
+using Agentic.Core.Graphs;
+using Agentic.Runtime.Journal;
+using Microsoft.Data.Sqlite;
+
+namespace Agentic.Storage.Sqlite;
+
+/// <summary>
+/// The journal in a SQLite file in WAL mode. Appends run on one write connection with prepared statements, one
+/// transaction per batch. The schema's triggers refuse UPDATE, DELETE and sequence gaps, so even a buggy or
+/// hand-written statement cannot rewrite history.
+/// </summary>
+public sealed class SqliteJournalStore : IJournalStore
+{
+    private const int SchemaVersion = 1;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _insertLifetime;
+    private readonly SqliteCommand _endLifetime;
+    private readonly Lock _writeLock = new();
+
+    public SqliteJournalStore(SqliteJournalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Path = System.IO.Path.GetFullPath(options.Path);
+        var dir = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, "PRAGMA journal_mode=WAL;");
+        Execute(_writer, $"PRAGMA synchronous={(options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
+        Execute(_writer, "PRAGMA busy_timeout=30000;");
+        Migrate();
+
+        _insert = Prepare("INSERT INTO journal (lifetime_id, seq, kind, execution_id, node_name, phase, recorded_at, record) VALUES ($l, $s, $k, $e, $n, $p, $t, $r)",
+            "$l", "$s", "$k", "$e", "$n", "$p", "$t", "$r");
+        _insertLifetime = Prepare("INSERT INTO lifetimes (lifetime_id, tenant_id, graph_name, graph_version, graph_hash, phase, started_at) VALUES ($l, $tenant, $g, $v, $h, $p, $t)",
+            "$l", "$tenant", "$g", "$v", "$h", "$p", "$t");
+        _endLifetime = Prepare("UPDATE lifetimes SET phase = $p, ended_at = $t, reason = $reason WHERE lifetime_id = $l",
+            "$p", "$t", "$reason", "$l");
+    }
+
+    public string Profile => "sqlite";
+
+    public string Path { get; }
+
+    public ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_writeLock)
+        {
+            using var tx = _writer.BeginTransaction(deferred: false);
+            try
+            {
+                foreach (var entry in batch)
+                {
+                    Insert(entry, tx);
+                }
+
+                tx.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                tx.Rollback();
+                var first = batch.Count > 0 ? batch[0] : null;
+                throw new JournalAppendException($"SQLite journal {Path} refused a batch of {batch.Count} record(s){(first is null ? "" : $" (first: lifetime {first.LifetimeId} record {first.Sequence})")}: {ex.Message}", ex);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT record FROM journal WHERE lifetime_id = $l AND seq >= $s ORDER BY seq";
+        command.Parameters.AddWithValue("$l", lifetimeId);
+        command.Parameters.AddWithValue("$s", fromSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return JournalRecordMapper.Deserialize((byte[])reader.GetValue(0));
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT l.lifetime_id, l.tenant_id, l.graph_name, l.graph_version, l.phase, l.started_at, l.ended_at, l.reason,
+                   (SELECT MAX(seq) FROM journal j WHERE j.lifetime_id = l.lifetime_id)
+            FROM lifetimes l
+            WHERE $p IS NULL OR l.phase = $p
+            ORDER BY l.started_at DESC
+            LIMIT $n
+            """;
+        command.Parameters.AddWithValue("$p", phase is null ? DBNull.Value : (int)phase.Value);
+        command.Parameters.AddWithValue("$n", limit);
+        var list = new List<LifetimeSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new LifetimeSummary(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                (ExecutionPhase)reader.GetInt32(4),
+                FromMicros(reader.GetInt64(5)),
+                reader.IsDBNull(6) ? null : FromMicros(reader.GetInt64(6)),
+                reader.IsDBNull(8) ? 0 : reader.GetInt64(8),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return list;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_writeLock)
+        {
+            _insert.Dispose();
+            _insertLifetime.Dispose();
+            _endLifetime.Dispose();
+            _writer.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Insert(JournalEntry entry, SqliteTransaction tx)
+    {
+        var p = _insert.Parameters;
+        _insert.Transaction = tx;
+        p[0].Value = entry.LifetimeId;
+        p[1].Value = entry.Sequence;
+        p[6].Value = ToMicros(entry.RecordedAt);
+        p[7].Value = JournalRecordMapper.Serialize(entry);
+        switch (entry)
+        {
+            case ExecutionEntry e:
+                p[2].Value = e.NodeKind == NodeKind.Task ? 2 : 3;
+                p[3].Value = e.ExecutionId;
+                p[4].Value = e.NodeName;
+                p[5].Value = (int)e.Phase;
+                break;
+            case LifetimeStartedEntry:
+                p[2].Value = 1;
+                p[3].Value = DBNull.Value;
+                p[4].Value = DBNull.Value;
+                p[5].Value = (int)ExecutionPhase.Running;
+                break;
+            case LifetimeEndedEntry end:
+                p[2].Value = 4;
+                p[3].Value = DBNull.Value;
+                p[4].Value = DBNull.Value;
+                p[5].Value = (int)end.Phase;
+                break;
+        }
+
+        _insert.ExecuteNonQuery();
+
+        if (entry is LifetimeStartedEntry s)
+        {
+            var l = _insertLifetime.Parameters;
+            _insertLifetime.Transaction = tx;
+            l[0].Value = s.LifetimeId;
+            l[1].Value = s.TenantId;
+            l[2].Value = s.GraphName;
+            l[3].Value = s.GraphVersion;
+            l[4].Value = s.GraphHash;
+            l[5].Value = (int)ExecutionPhase.Running;
+            l[6].Value = ToMicros(s.RecordedAt);
+            _insertLifetime.ExecuteNonQuery();
+        }
+        else if (entry is LifetimeEndedEntry ended)
+        {
+            var l = _endLifetime.Parameters;
+            _endLifetime.Transaction = tx;
+            l[0].Value = (int)ended.Phase;
+            l[1].Value = ToMicros(ended.RecordedAt);
+            l[2].Value = (object?)ended.Reason ?? DBNull.Value;
+            l[3].Value = ended.LifetimeId;
+            _endLifetime.ExecuteNonQuery();
+        }
+    }
+
+    private void Migrate()
+    {
+        using var version = _writer.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > SchemaVersion)
+        {
+            throw new InvalidOperationException($"{Path} has journal schema version {current}, newer than this build understands ({SchemaVersion}); upgrade agentic instead of downgrading the database");
+        }
+
+        if (current == SchemaVersion)
+        {
+            return;
+        }
+
+        using var stream = typeof(SqliteJournalStore).Assembly.GetManifestResourceStream("Agentic.Storage.Sqlite.Schema.001-journal.sql")
+            ?? throw new InvalidOperationException("embedded schema 001-journal.sql is missing from the assembly");
+        using var reader = new StreamReader(stream);
+        using var tx = _writer.BeginTransaction();
+        using (var command = _writer.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = reader.ReadToEnd() + $"\nPRAGMA user_version = {SchemaVersion};";
+            command.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] names)
+    {
+        var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+}

@@ -1,0 +1,18 @@
+using Agentic.Runtime.Journal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Agentic.Storage.Sqlite;
+
+public static class SqliteServiceCollectionExtensions
+{
+    /// <summary>Uses a SQLite (WAL) file as the journal instead of memory.</summary>
+    public static IServiceCollection AddSqliteJournal(this IServiceCollection services, Action<SqliteJournalOptions>? configure = null)
+    {
+        var options = new SqliteJournalOptions();
+        configure?.Invoke(options);
+        services.RemoveAll<IJournalStore>();
+        services.AddSingleton<IJournalStore>(_ => new SqliteJournalStore(options));
+        return services;
+    }
+}

@@ -1,0 +1,141 @@
+using Agentic.Core.Execution;
+using Agentic.Core.Formats;
+using Agentic.Runtime.Hosting;
+using Agentic.Runtime.Journal;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agentic.Storage.Sqlite.Tests;
+
+public sealed class SqliteJournalStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("agentic-sqlite-").FullName;
+
+    private string DbPath => Path.Combine(_dir, "journal.db");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task HelloLoop_OnSqlite_IsJournaledGaplessAndReadsBack()
+    {
+        var (outcome, records) = await RunHello();
+
+        Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
+        Assert.Equal(10, outcome.Result!.Json.GetProperty("count").GetInt32());
+        Assert.Equal(Enumerable.Range(1, records.Count).Select(i => (long)i), records.Select(r => r.Sequence));
+        Assert.IsType<LifetimeStartedEntry>(records[0]);
+        var ended = Assert.IsType<LifetimeEndedEntry>(records[^1]);
+        Assert.Equal(ExecutionPhase.Completed, ended.Phase);
+        var executions = records.OfType<ExecutionEntry>().ToList();
+        Assert.Equal(20, executions.Count);
+        Assert.Equal(executions.Count, executions.Select(e => e.ExecutionId).Distinct().Count());
+        Assert.Equal(["work", "decide"], executions.Take(2).Select(e => e.NodeName));
+        Assert.Equal(["end"], executions[^1].NextTaskNames);
+    }
+
+    [Theory]
+    [InlineData("UPDATE journal SET seq = seq + 100", "UPDATE of journal rows is refused")]
+    [InlineData("DELETE FROM journal", "DELETE of journal rows is refused")]
+    [InlineData("UPDATE journal SET record = x'00' WHERE seq = 2", "UPDATE of journal rows is refused")]
+    public async Task Database_RefusesRewritingHistory(string sql, string expected)
+    {
+        var (_, before) = await RunHello();
+        await using (var connection = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            var ex = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        }
+
+        await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath });
+        var after = await store.ReadAsync(before[0].LifetimeId, 1, default).ToListAsync();
+        Assert.Equal(before.Count, after.Count);
+    }
+
+    [Fact]
+    public async Task Append_RefusesGapAndDuplicate_AndKeepsNothingOfTheBatch()
+    {
+        await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath });
+        var first = Started("L1", 1);
+        await store.AppendAsync([first], default);
+
+        var gap = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([Ended("L1", 3)], default).AsTask());
+        Assert.Contains("gapless", gap.Message, StringComparison.Ordinal);
+        Assert.Contains("lifetime L1 record 3", gap.Message, StringComparison.Ordinal);
+
+        var duplicate = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([Started("L2", 1), Started("L1", 1)], default).AsTask());
+        Assert.Contains("refused a batch of 2", duplicate.Message, StringComparison.Ordinal);
+
+        // The good record of the refused batch (L2) was rolled back with it.
+        Assert.Empty(await store.ReadAsync("L2", 1, default).ToListAsync());
+        Assert.Single(await store.ReadAsync("L1", 1, default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task ListLifetimes_ShowsPhaseFromProjection()
+    {
+        var (outcome, _) = await RunHello();
+        await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath });
+        var all = await store.ListLifetimesAsync(null, 10, default);
+        var row = Assert.Single(all);
+        Assert.Equal(outcome.LifetimeId, row.LifetimeId);
+        Assert.Equal(ExecutionPhase.Completed, row.Phase);
+        Assert.Equal("hello", row.GraphName);
+        Assert.Equal(22, row.LastSequence); // start + 20 executions + end
+        Assert.Empty(await store.ListLifetimesAsync(ExecutionPhase.Running, 10, default));
+    }
+
+    [Fact]
+    public async Task NewerSchema_IsRefusedWithClearMessage()
+    {
+        await (await Open()).DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var ex = Assert.Throws<InvalidOperationException>(() => new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath }));
+        Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    private Task<SqliteJournalStore> Open() => Task.FromResult(new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath }));
+
+    private async Task<(Runtime.Lifetimes.LifetimeOutcome Outcome, List<JournalEntry> Records)> RunHello()
+    {
+        await using var sp = new ServiceCollection().AddAgentic().AddSqliteJournal(o => o.Path = DbPath).BuildServiceProvider();
+        var runtime = sp.GetRequiredService<AgenticRuntime>();
+        var graph = GraphReader.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "samples/hello/graph.yaml")), "graph.yaml");
+        var outcome = await runtime.RunAsync(graph).WaitAsync(TimeSpan.FromSeconds(30));
+        var records = await runtime.Journal.ReadAsync(outcome.LifetimeId, 1, default).ToListAsync();
+        return (outcome, records);
+    }
+
+    private static LifetimeStartedEntry Started(string id, long seq) => new()
+    {
+        LifetimeId = id,
+        Sequence = seq,
+        RecordedAt = DateTimeOffset.UnixEpoch,
+        TenantId = "t",
+        GraphName = "g",
+        GraphVersion = "1.0.0",
+        GraphHash = "h",
+        GraphJson = "{}",
+        Input = Payload.EmptyObject,
+        IterationCap = 10,
+    };
+
+    private static LifetimeEndedEntry Ended(string id, long seq) => new()
+    {
+        LifetimeId = id,
+        Sequence = seq,
+        RecordedAt = DateTimeOffset.UnixEpoch,
+        Phase = ExecutionPhase.Completed,
+        Iterations = 0,
+        Executions = 0,
+    };
+}
