@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Agentic.Cli.Commands;
+
+namespace Agentic.Cli;
+
+/// <summary>The command tree. <see cref="RunAsync"/> is what Program calls, and what the CLI tests call in-process.</summary>
+public static class AgenticCli
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var io = new CliIo(output, error);
+        var root = new RootCommand("agentic: run durable agent graphs embedded (SQLite, no server) and inspect their journals")
+        {
+            RunCommand.Create(io),
+            ValidateCommand.Create(io),
+            GraphCommand.Create(io),
+            JournalCommand.Create(io),
+            NodesCommand.Create(io),
+        };
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,48 @@
+using Spectre.Console;
+
+namespace Agentic.Cli;
+
+/// <summary>The writers of one invocation: plain text for machine output, Spectre consoles for people.</summary>
+internal sealed class CliIo
+{
+    public CliIo(TextWriter output, TextWriter error)
+    {
+        Output = output;
+        Error = error;
+        Console = Create(output, System.Console.Out, System.Console.IsOutputRedirected);
+        ErrorConsole = Create(error, System.Console.Error, System.Console.IsErrorRedirected);
+    }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    public IAnsiConsole Console { get; }
+
+    public IAnsiConsole ErrorConsole { get; }
+
+    private static IAnsiConsole Create(TextWriter writer, TextWriter terminal, bool redirected)
+    {
+        var isTerminal = ReferenceEquals(writer, terminal) && !redirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!isTerminal)
+        {
+            // Piped or captured output is read by tools and logs: do not wrap lines at a guessed 80 columns.
+            console.Profile.Width = 240;
+        }
+
+        return console;
+    }
+
+    public int Fail(int code, string message)
+    {
+        ErrorConsole.MarkupLine("[red]error:[/] " + Markup.Escape(message));
+        return code;
+    }
+}

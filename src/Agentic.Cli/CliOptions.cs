@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Agentic.Storage.Sqlite;
+
+namespace Agentic.Cli;
+
+/// <summary>Options several commands share; each command gets its own instances.</summary>
+internal static class CliOptions
+{
+    public static Option<string> Db() => new("--db")
+    {
+        Description = $"SQLite journal file (default {SqliteJournalOptions.DefaultPath} under the working directory)",
+        DefaultValueFactory = _ => SqliteJournalOptions.DefaultPath,
+    };
+
+    public static Option<string> Output() => new Option<string>("--output", "-o")
+    {
+        Description = "text (for people) or json (one JSON document)",
+        DefaultValueFactory = _ => "text",
+    }.AcceptOnlyFromAmong("text", "json");
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Agentic.Core.Execution;
+using Agentic.Core.Graphs;
+using Agentic.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Agentic.Cli.Commands;
+
+/// <summary><c>agentic journal &lt;lifetime-id&gt;</c>: prints a lifetime's records in sequence order.</summary>
+internal static class JournalCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var idArg = new Argument<string>("lifetime-id") { Description = "the lifetime to show" };
+        var db = CliOptions.Db();
+        var output = CliOptions.Output();
+        var command = new Command("journal", "Print a lifetime's journal records") { idArg, db, output };
+        command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
+        {
+            var path = parse.GetValue(db)!;
+            if (!File.Exists(path))
+            {
+                throw new CliInputException($"journal database '{path}' does not exist (pass --db)");
+            }
+
+            var id = parse.GetValue(idArg)!;
+            await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = path });
+            var records = new List<JournalEntry>();
+            await foreach (var entry in store.ReadAsync(id, 1, ct).ConfigureAwait(false))
+            {
+                records.Add(entry);
+            }
+
+            if (records.Count == 0)
+            {
+                throw new CliInputException($"no lifetime '{id}' in {store.Path}");
+            }
+
+            if (parse.GetValue(output) == "json")
+            {
+                io.Output.WriteLine(ToJson(records));
+            }
+            else
+            {
+                PrintTable(io, records);
+            }
+
+            return ExitCodes.Completed;
+        }));
+        return command;
+    }
+
+    internal static string ToJson(IReadOnlyList<JournalEntry> records) => JsonText.Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var r in records)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("sequence", r.Sequence);
+            w.WriteString("lifetime_id", r.LifetimeId);
+            w.WriteString("recorded_at", r.RecordedAt.ToString("O", CultureInfo.InvariantCulture));
+            switch (r)
+            {
+                case LifetimeStartedEntry s:
+                    w.WriteString("type", "lifetime_started");
+                    w.WriteString("tenant_id", s.TenantId);
+                    w.WriteString("graph", s.GraphName);
+                    w.WriteString("version", s.GraphVersion);
+                    w.WriteString("graph_hash", s.GraphHash);
+                    w.WriteNumber("iteration_cap", s.IterationCap);
+                    JsonText.WritePayload(w, "input", s.Input);
+                    break;
+                case ExecutionEntry e:
+                    w.WriteString("type", e.NodeKind == NodeKind.Task ? "task_execution" : "plan_execution");
+                    w.WriteString("execution_id", e.ExecutionId);
+                    w.WriteString("node", e.NodeName);
+                    w.WriteString("node_type", e.NodeType);
+                    w.WriteString("status", e.Phase.ToWireName());
+                    w.WriteNumber("attempt", e.Attempt);
+                    w.WriteNumber("iteration_idx", e.Iteration);
+                    w.WriteString("edge_taken", e.EdgeTaken);
+                    w.WriteString("idempotency_key", e.IdempotencyKey);
+                    w.WritePropertyName("parent_ids");
+                    JsonSerializer.Serialize(w, e.ParentIds);
+                    if (e.NodeKind == NodeKind.Plan)
+                    {
+                        w.WritePropertyName("next_task_names");
+                        JsonSerializer.Serialize(w, e.NextTaskNames);
+                    }
+
+                    JsonText.WritePayload(w, "result", e.Result);
+                    if (e.Error is not null)
+                    {
+                        w.WriteString("error", e.Error);
+                    }
+
+                    w.WriteNumber("tokens_used", e.Telemetry.TokensUsed);
+                    w.WriteNumber("cost_usd", e.Telemetry.CostUsd);
+                    w.WriteNumber("latency_ms", Math.Round(e.Telemetry.LatencyMs, 3));
+                    break;
+                case LifetimeEndedEntry end:
+                    w.WriteString("type", "lifetime_ended");
+                    w.WriteString("status", end.Phase.ToWireName());
+                    JsonText.WritePayload(w, "result", end.Result);
+                    if (end.Reason is not null)
+                    {
+                        w.WriteString("reason", end.Reason);
+                    }
+
+                    w.WriteNumber("executions", end.Executions);
+                    w.WriteNumber("iterations", end.Iterations);
+                    break;
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    private static void PrintTable(CliIo io, List<JournalEntry> records)
+    {
+        io.Console.MarkupLine($"[bold]lifetime {Markup.Escape(records[0].LifetimeId)}[/] — {records.Count} records");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("seq", "at", "record");
+        var t0 = records[0].RecordedAt;
+        foreach (var r in records)
+        {
+            table.AddRow(
+                r.Sequence.ToString(CultureInfo.InvariantCulture),
+                $"+{(r.RecordedAt - t0).TotalMilliseconds:0.###} ms",
+                Markup.Escape(ProgressPrinter.Describe(r)));
+        }
+
+        io.Console.Write(table);
+    }
+}
