@@ -22,6 +22,8 @@ internal sealed class NodeRun : IThreadPoolWorkItem
     private readonly IReadOnlyList<string> _allowedTargets;
     private readonly CancellationToken _lifetimeToken;
 
+    private static readonly TimeSpan HardDeadlineGrace = TimeSpan.FromSeconds(2);
+
     public NodeRun(ExecutionRequest request, IReadOnlyList<string> allowedTargets, NodeRegistry registry, TimeProvider time, IActorRef<object> owner, string tenantId, string lifetimeId, Payload lifetimeInput, CancellationToken lifetimeToken)
     {
         Request = request;
@@ -100,14 +102,13 @@ internal sealed class NodeRun : IThreadPoolWorkItem
                 throw new InvalidOperationException($"task type '{Request.Node.Type}' returned no result (return Payload.EmptyObject for none)");
             }
         }
-        catch (Exception ex) when (timeout?.IsCancellationRequested == true && !_lifetimeToken.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
-        {
-            Fail($"timed out after {Request.Node.Timeout!.Value.TotalMilliseconds:0} ms");
-        }
         catch (TimeoutException) when (Request.Node.Timeout is not null)
         {
-            timeout?.Cancel();
-            Fail($"timed out after {Request.Node.Timeout!.Value.TotalMilliseconds:0} ms (the node did not stop when cancelled)");
+            Fail($"timed out after {Request.Node.Timeout!.Value.TotalMilliseconds:0} ms (the node ignored cancellation for {HardDeadlineGrace.TotalSeconds:0} s more and was abandoned)");
+        }
+        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !_lifetimeToken.IsCancellationRequested)
+        {
+            Fail($"timed out after {Request.Node.Timeout!.Value.TotalMilliseconds:0} ms");
         }
         catch (OperationCanceledException) when (_lifetimeToken.IsCancellationRequested)
         {
@@ -137,8 +138,12 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         Error = error;
     }
 
+    /// <summary>
+    /// The token is cancelled at the timeout; a node that ignores it is abandoned after a grace period so that a
+    /// stuck node cannot hold its lifetime forever. Its late result, if any, is discarded.
+    /// </summary>
     private Task<T> WithTimeout<T>(Task<T> task, TimeSpan? timeout) =>
-        timeout is { } t ? task.WaitAsync(t, _time) : task;
+        timeout is { } t ? task.WaitAsync(t + HardDeadlineGrace, _time) : task;
 
     /// <summary>Without an explicit payload a plan passes its input on; a join passes the branch results as a JSON array.</summary>
     private static Payload PassThrough(IReadOnlyList<UpstreamResult> inputs)

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Agentic.Core.Execution;
+using Agentic.Runtime.Nodes;
+
+namespace Agentic.Runtime.Tests.Nodes;
+
+/// <summary>Waits config.ms (honouring cancellation) and returns its input plus {"node": name}; tracks concurrency and cancellations.</summary>
+public sealed class TagTask : ITaskHandler
+{
+    private int _running;
+
+    public int MaxConcurrent { get; private set; }
+
+    public ConcurrentBag<string> Cancelled { get; } = [];
+
+    public async ValueTask<Payload> ExecuteAsync(TaskContext context)
+    {
+        var now = Interlocked.Increment(ref _running);
+        lock (this)
+        {
+            MaxConcurrent = Math.Max(MaxConcurrent, now);
+        }
+
+        try
+        {
+            var ms = context.Config.TryGetProperty("ms", out var v) ? v.GetInt32() : 0;
+            if (ms > 0)
+            {
+                await Task.Delay(ms, context.CancellationToken);
+            }
+
+            var result = context.Input.ToJsonNode() as JsonObject ?? [];
+            result["node"] = context.NodeName;
+            return Payload.FromJsonNode(result);
+        }
+        catch (OperationCanceledException)
+        {
+            Cancelled.Add(context.NodeName);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+}
+
+/// <summary>Returns the targets in config.to (a list), whatever they are.</summary>
+public sealed class TargetPlan : IPlanHandler
+{
+    public ValueTask<PlanDecision> DecideAsync(PlanContext context) =>
+        ValueTask.FromResult(new PlanDecision(context.Config.GetProperty("to").EnumerateArray().Select(e => e.GetString()!).ToArray()));
+}
