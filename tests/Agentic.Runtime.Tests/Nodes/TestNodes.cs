@@ -52,3 +52,13 @@ public sealed class TargetPlan : IPlanHandler
     public ValueTask<PlanDecision> DecideAsync(PlanContext context) =>
         ValueTask.FromResult(new PlanDecision(context.Config.GetProperty("to").EnumerateArray().Select(e => e.GetString()!).ToArray()));
 }
+
+/// <summary>Ignores its cancellation token (a badly written node) and sleeps config.ms.</summary>
+public sealed class StubbornTask : ITaskHandler
+{
+    public async ValueTask<Payload> ExecuteAsync(TaskContext context)
+    {
+        await Task.Delay(context.Config.GetProperty("ms").GetInt32(), CancellationToken.None);
+        return context.Input;
+    }
+}
