@@ -18,6 +18,8 @@ public static class AgenticCli
             NodesCommand.Create(io),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        // "@file" means a JSON input file here (--input @in.json), not a response file of arguments.
+        var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        return await root.Parse(args, parser).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
     }
 }

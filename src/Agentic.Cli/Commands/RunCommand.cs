@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Agentic.Core.Execution;
+using Agentic.Core.Validation;
 using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Lifetimes;
+using Agentic.Runtime.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -36,8 +38,10 @@ internal static class RunCommand
             }
 
             await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db));
+
+            // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
+            CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
             var runtime = services.GetRequiredService<AgenticRuntime>();
-            CommandErrors.PrintDiagnostics(io, runtime.Validate(graph));
             var progress = json ? null : new ProgressPrinter(io.Console);
             using var subscription = progress is null ? null : runtime.Subscribe(progress);
             var handle = runtime.Start(graph, new StartLifetimeOptions { Input = payload, TenantId = parse.GetValue(tenant), IterationCap = iterationCap, LifetimeId = null });
