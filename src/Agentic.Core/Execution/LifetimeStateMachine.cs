@@ -38,6 +38,9 @@ public sealed class LifetimeStateMachine
 
     public AgentGraph Graph => _graph.Graph;
 
+    /// <summary>The prepared form of <see cref="Graph"/> (conditions parsed, plan targets indexed).</summary>
+    public ExecutableGraph Executable => _graph;
+
     public Payload Input { get; }
 
     public int IterationCap { get; }

@@ -124,7 +124,13 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             Rescue(activation);
         }
 
-        // Freed slots go to messages that were waiting for one, oldest first.
+        ActivateParkedLocked();
+        return count;
+    }
+
+    // Freed slots go to messages that were waiting for one, oldest first.
+    private void ActivateParkedLocked()
+    {
         while (_parked.Count > 0 && _activations.Count < _options.MaxActivations)
         {
             var (key, message) = _parked.Dequeue();
@@ -145,8 +151,21 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
                 break;
             }
         }
+    }
 
-        return count;
+    /// <summary>An actor that asked to go away once idle (finished lifetimes): passivate it now, not at the idle timeout.</summary>
+    private void Deactivate(Activation activation)
+    {
+        lock (_gate)
+        {
+            if (activation.IsIdle && activation.TryPassivate())
+            {
+                _activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation));
+                Interlocked.Increment(ref _passivationsTotal);
+                Rescue(activation);
+                ActivateParkedLocked();
+            }
+        }
     }
 
     // A message that raced with passivation was enqueued into a dead mailbox: post it again.
@@ -192,7 +211,15 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             }
         }
 
-        public bool TryEnqueue(TMessage message)
+        public void PostAndRunIfIdle(TMessage message)
+        {
+            if (!TryEnqueue(message, runInline: true))
+            {
+                host.Post(key, message);
+            }
+        }
+
+        public bool TryEnqueue(TMessage message, bool runInline = false)
         {
             if (Volatile.Read(ref _state) == Passivated)
             {
@@ -202,7 +229,14 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             _mailbox.Enqueue(message);
             if (Interlocked.CompareExchange(ref _state, Scheduled, Idle) == Idle)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                if (runInline)
+                {
+                    Execute();
+                    return true;
+                }
+
+                // Local queue: the sender's pool thread is about to go idle, and work stealing still spreads load.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
             }
             else if (Volatile.Read(ref _state) == Passivated)
             {
@@ -237,6 +271,10 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             if (!_mailbox.IsEmpty && Interlocked.CompareExchange(ref _state, Scheduled, Idle) == Idle)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+            else if (Actor!.DeactivateWhenIdle)
+            {
+                host.Deactivate(this);
             }
         }
     }

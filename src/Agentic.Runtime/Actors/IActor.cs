@@ -11,4 +11,7 @@ public interface IActor<in TMessage>
 
     /// <summary>True when dropping the activation loses nothing (state is durable or finished).</summary>
     bool CanPassivate { get; }
+
+    /// <summary>True when the actor has nothing left to do and should be passivated as soon as its mailbox is empty.</summary>
+    bool DeactivateWhenIdle => false;
 }

@@ -23,6 +23,8 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     public bool CanPassivate => _done;
 
+    public bool DeactivateWhenIdle => _done;
+
     internal LifetimeStateMachine? Machine => _machine;
 
     public void Receive(object message)
@@ -163,7 +165,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private void Submit(ExecutionRequest request)
     {
         var machine = _machine!;
-        var allowed = request.Node.Kind == Core.Graphs.NodeKind.Plan ? ExecutableGraph.For(machine.Graph).AllowedTargets(request.Node.Name) : [];
+        var allowed = request.Node.Kind == Core.Graphs.NodeKind.Plan ? machine.Executable.AllowedTargets(request.Node.Name) : [];
         services.Workers.Submit(new NodeRun(request, allowed, services.Nodes, services.Time, self, machine.TenantId, machine.LifetimeId, machine.Input, _cancellation!.Token));
     }
 

@@ -128,7 +128,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         var latencyMs = _time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
         Telemetry = context?.BuildTelemetry(latencyMs) ?? new ExecutionTelemetry(0, 0, 0, latencyMs);
         Gate?.Release();
-        _owner.Post(this);
+        _owner.PostAndRunIfIdle(this);
     }
 
     private void Fail(string error)

@@ -33,7 +33,7 @@ public sealed class WorkerPool
         }
         else
         {
-            ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
         }
     }
 }

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Agentic.Bench;
+using Agentic.Storage.Sqlite;
+
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D] [--runs 5] [--sync full|normal]
+// Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
+var workloads = Arg("--workload", "A,B,D").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var runs = int.Parse(Arg("--runs", "5"), CultureInfo.InvariantCulture);
+var sync = Arg("--sync", "full") == "normal" ? SqliteSynchronous.Normal : SqliteSynchronous.Full;
+var dir = Directory.CreateTempSubdirectory("agentic-bench-").FullName;
+var exit = 0;
+try
+{
+    foreach (var w in workloads)
+    {
+        switch (w.ToUpperInvariant())
+        {
+            case "A":
+                exit |= await Measure("A", "none", lifetimes: 1000, steps: 10, sqlite: null);
+                break;
+            case "B":
+                exit |= await Measure("B", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b.db"));
+                break;
+            case "D":
+                exit |= await Measure("D", "none", lifetimes: 1, steps: 1000, sqlite: null);
+                exit |= await Measure("D", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d.db"));
+                break;
+            default:
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D)");
+                return 2;
+        }
+    }
+}
+finally
+{
+    Directory.Delete(dir, recursive: true);
+}
+
+return exit;
+
+async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite)
+{
+    await using var workload = new Workload(profile, steps, sqlite, sync);
+    Console.Error.WriteLine($"[{label}/{profile}] warming up…");
+    await workload.RunAsync(label, lifetimes);
+    await workload.RunAsync(label, lifetimes);
+    var results = new List<WorkloadResult>();
+    for (var i = 1; i <= runs; i++)
+    {
+        Console.Error.WriteLine($"[{label}/{profile}] run {i}/{runs}");
+        var r = await workload.RunAsync(label, lifetimes);
+        results.Add(r);
+        Console.WriteLine(JsonLine.Format(r));
+    }
+
+    var median = results.OrderBy(r => r.NodeExecPerSecond).ElementAt(results.Count / 2);
+    Console.WriteLine(JsonLine.Format(median with { Label = $"{label} median of {runs}" }));
+    return results.All(r => r.Ok) ? 0 : 1;
+}
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
