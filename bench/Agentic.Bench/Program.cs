@@ -41,9 +41,13 @@ return exit;
 async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite)
 {
     await using var workload = new Workload(profile, steps, sqlite, sync);
+    // Warm up for a fixed time (at least 3 runs) so tiered JIT and PGO have settled before anything is measured.
     Console.Error.WriteLine($"[{label}/{profile}] warming up…");
-    await workload.RunAsync(label, lifetimes);
-    await workload.RunAsync(label, lifetimes);
+    var warm = System.Diagnostics.Stopwatch.StartNew();
+    for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(3); w++)
+    {
+        await workload.RunAsync(label, lifetimes);
+    }
     var results = new List<WorkloadResult>();
     for (var i = 1; i <= runs; i++)
     {

@@ -65,6 +65,8 @@ internal sealed class Workload : IAsyncDisposable
         var input = Payload.FromJson("""{"count":0}""");
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
+        var batchesBefore = Runtime.Writer.Batches;
+        var recordsBefore = Runtime.Writer.Records;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var started = Stopwatch.GetTimestamp();
         var handles = new Task<LifetimeOutcome>[lifetimes];
@@ -77,6 +79,7 @@ internal sealed class Workload : IAsyncDisposable
         var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         self.Refresh();
         var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+        Console.Error.WriteLine($"  journal: {Runtime.Writer.Records - recordsBefore} records in {Runtime.Writer.Batches - batchesBefore} transactions");
         Console.Error.WriteLine($"  gc during run: gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}, paused {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms, threads {ThreadPool.ThreadCount}");
 
         string? failure = null;

@@ -174,7 +174,7 @@ public static class JournalRecordMapper
         NextTaskNames = next,
         Error = error,
         Telemetry = telemetry is null
-            ? ExecutionTelemetry.None
+            ? default
             : new ExecutionTelemetry(telemetry.InputTokens, telemetry.OutputTokens, telemetry.CostUsd, telemetry.LatencyMs),
     };
 

@@ -93,7 +93,7 @@ public sealed class LifetimeStateMachine
         GraphName = Graph.Name,
         GraphVersion = Graph.Version.ToString(),
         GraphHash = Graph.ContentHash,
-        GraphJson = CanonicalGraph.ToJson(Graph),
+        GraphJson = Graph.CanonicalJson,
         Input = Input,
         IterationCap = IterationCap,
     };

@@ -15,6 +15,7 @@ public sealed class AgentGraph
     private readonly FrozenDictionary<string, GraphEdge[]> _outEdges;
     private readonly FrozenDictionary<string, GraphEdge[]> _inEdges;
     private string? _contentHash;
+    private string? _canonicalJson;
 
     public AgentGraph(string name, SemanticVersion version, string start, IReadOnlyList<GraphNode> nodes, IReadOnlyList<GraphEdge> edges, int? iterationCap = null, string? sourceFile = null)
     {
@@ -56,6 +57,9 @@ public sealed class AgentGraph
 
     /// <summary>SHA-256 (hex) of the canonical form: changes whenever anything that affects execution changes.</summary>
     public string ContentHash => _contentHash ??= CanonicalGraph.Hash(this);
+
+    /// <summary>The canonical JSON form (computed once; every lifetime journals it).</summary>
+    public string CanonicalJson => _canonicalJson ??= CanonicalGraph.ToJson(this);
 
     public GraphNode? FindNode(string name) => _nodes.GetValueOrDefault(name);
 

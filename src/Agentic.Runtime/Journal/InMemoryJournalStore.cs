@@ -113,7 +113,7 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
 
     private sealed class LifetimeJournal
     {
-        public List<JournalEntry> Entries { get; } = [];
+        public List<JournalEntry> Entries { get; } = new(32);
 
         public void Add(JournalEntry entry)
         {

@@ -14,7 +14,8 @@ public sealed partial class JournalWriter : IAsyncDisposable
 {
     private readonly IJournalStore _store;
     private readonly ISynchronousJournalStore? _inline;
-    private readonly ConcurrentQueue<(JournalEntry Entry, IJournalCallback Callback)> _queue = new();
+    private readonly IPreparingJournalStore? _preparing;
+    private readonly ConcurrentQueue<(JournalEntry Entry, IJournalCallback Callback, object? Prepared)> _queue = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly int _maxBatch;
     private readonly ILogger _logger;
@@ -33,6 +34,7 @@ public sealed partial class JournalWriter : IAsyncDisposable
         _maxBatch = maxBatch;
         _logger = logger;
         _inline = store as ISynchronousJournalStore;
+        _preparing = store as IPreparingJournalStore;
         if (_inline is null)
         {
             _thread = new Thread(WriteLoop) { IsBackground = true, Name = "agentic-journal-writer" };
@@ -79,7 +81,18 @@ public sealed partial class JournalWriter : IAsyncDisposable
             return;
         }
 
-        _queue.Enqueue((entry, callback));
+        object? prepared;
+        try
+        {
+            prepared = _preparing?.Prepare(entry);
+        }
+        catch (Exception ex)
+        {
+            callback.OnFailed(entry, ex);
+            return;
+        }
+
+        _queue.Enqueue((entry, callback, prepared));
         if (Interlocked.Exchange(ref _signaled, 1) == 0)
         {
             _signal.Release();
@@ -97,8 +110,9 @@ public sealed partial class JournalWriter : IAsyncDisposable
 
     private void WriteLoop()
     {
-        var batch = new List<(JournalEntry Entry, IJournalCallback Callback)>(_maxBatch);
+        var batch = new List<(JournalEntry Entry, IJournalCallback Callback, object? Prepared)>(_maxBatch);
         var entries = new List<JournalEntry>(_maxBatch);
+        var prepared = new List<object>(_maxBatch);
         try
         {
             while (true)
@@ -109,11 +123,17 @@ public sealed partial class JournalWriter : IAsyncDisposable
                 {
                     batch.Add(item);
                     entries.Add(item.Entry);
+                    if (item.Prepared is not null)
+                    {
+                        prepared.Add(item.Prepared);
+                    }
+
                     if (batch.Count == _maxBatch || _queue.IsEmpty)
                     {
-                        Commit(batch, entries);
+                        Commit(batch, entries, prepared);
                         batch.Clear();
                         entries.Clear();
+                        prepared.Clear();
                     }
                 }
 
@@ -129,11 +149,11 @@ public sealed partial class JournalWriter : IAsyncDisposable
         }
     }
 
-    private void Commit(List<(JournalEntry Entry, IJournalCallback Callback)> batch, List<JournalEntry> entries)
+    private void Commit(List<(JournalEntry Entry, IJournalCallback Callback, object? Prepared)> batch, List<JournalEntry> entries, List<object> prepared)
     {
         try
         {
-            _store.AppendAsync(entries, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            StoreBatch(entries, prepared);
         }
         catch (Exception ex)
         {
@@ -144,22 +164,40 @@ public sealed partial class JournalWriter : IAsyncDisposable
 
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _records, batch.Count);
-        foreach (var (entry, callback) in batch)
+        foreach (var (entry, callback, _) in batch)
         {
             Notify(callback, entry, null);
         }
     }
 
+    private void StoreBatch(IReadOnlyList<JournalEntry> entries, IReadOnlyList<object> prepared)
+    {
+        var pending = _preparing is not null && prepared.Count == entries.Count
+            ? _preparing.AppendPreparedAsync(entries, prepared, CancellationToken.None)
+            : _store.AppendAsync(entries, CancellationToken.None);
+        pending.AsTask().GetAwaiter().GetResult();
+    }
+
     // One bad record must not fail the other lifetimes that shared its transaction: retry each alone.
-    private void CommitOneByOne(List<(JournalEntry Entry, IJournalCallback Callback)> batch)
+    private void CommitOneByOne(List<(JournalEntry Entry, IJournalCallback Callback, object? Prepared)> batch)
     {
         var single = new JournalEntry[1];
-        foreach (var (entry, callback) in batch)
+        var singlePrepared = new object[1];
+        foreach (var (entry, callback, prepared) in batch)
         {
             single[0] = entry;
             try
             {
-                _store.AppendAsync(single, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                if (prepared is null)
+                {
+                    _store.AppendAsync(single, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                }
+                else
+                {
+                    singlePrepared[0] = prepared;
+                    StoreBatch(single, singlePrepared);
+                }
+
                 Interlocked.Increment(ref _batches);
                 Interlocked.Increment(ref _records);
                 Notify(callback, entry, null);

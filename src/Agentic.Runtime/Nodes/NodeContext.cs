@@ -74,8 +74,5 @@ public abstract class NodeContext
 
     internal IReadOnlyDictionary<string, double>? Metrics => _metrics;
 
-    internal ExecutionTelemetry BuildTelemetry(double latencyMs) =>
-        _inputTokens == 0 && _outputTokens == 0 && _costUsd == 0 && latencyMs == 0
-            ? ExecutionTelemetry.None
-            : new ExecutionTelemetry(_inputTokens, _outputTokens, _costUsd, latencyMs);
+    internal ExecutionTelemetry BuildTelemetry(double latencyMs) => new(_inputTokens, _outputTokens, _costUsd, latencyMs);
 }

@@ -126,7 +126,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         }
 
         var latencyMs = _time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
-        Telemetry = context?.BuildTelemetry(latencyMs) ?? new ExecutionTelemetry(0, 0, 0, latencyMs);
+        Telemetry = context is null ? new ExecutionTelemetry(0, 0, 0, latencyMs) : context.BuildTelemetry(latencyMs);
         Gate?.Release();
         _owner.PostAndRunIfIdle(this);
     }
