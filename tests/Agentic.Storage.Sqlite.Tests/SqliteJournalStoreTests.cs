@@ -58,14 +58,14 @@ public sealed class SqliteJournalStoreTests : IDisposable
     public async Task Append_RefusesGapAndDuplicate_AndKeepsNothingOfTheBatch()
     {
         await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath });
-        var first = Started("L1", 1);
+        var first = TestRecords.Started("L1", 1);
         await store.AppendAsync([first], default);
 
-        var gap = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([Ended("L1", 3)], default).AsTask());
+        var gap = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([TestRecords.Ended("L1", 3)], default).AsTask());
         Assert.Contains("gapless", gap.Message, StringComparison.Ordinal);
         Assert.Contains("lifetime L1 record 3", gap.Message, StringComparison.Ordinal);
 
-        var duplicate = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([Started("L2", 1), Started("L1", 1)], default).AsTask());
+        var duplicate = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([TestRecords.Started("L2", 1), TestRecords.Started("L1", 1)], default).AsTask());
         Assert.Contains("refused a batch of 2", duplicate.Message, StringComparison.Ordinal);
 
         // The good record of the refused batch (L2) was rolled back with it.
@@ -114,28 +114,4 @@ public sealed class SqliteJournalStoreTests : IDisposable
         var records = await runtime.Journal.ReadAsync(outcome.LifetimeId, 1, default).ToListAsync();
         return (outcome, records);
     }
-
-    private static LifetimeStartedEntry Started(string id, long seq) => new()
-    {
-        LifetimeId = id,
-        Sequence = seq,
-        RecordedAt = DateTimeOffset.UnixEpoch,
-        TenantId = "t",
-        GraphName = "g",
-        GraphVersion = "1.0.0",
-        GraphHash = "h",
-        GraphJson = "{}",
-        Input = Payload.EmptyObject,
-        IterationCap = 10,
-    };
-
-    private static LifetimeEndedEntry Ended(string id, long seq) => new()
-    {
-        LifetimeId = id,
-        Sequence = seq,
-        RecordedAt = DateTimeOffset.UnixEpoch,
-        Phase = ExecutionPhase.Completed,
-        Iterations = 0,
-        Executions = 0,
-    };
 }

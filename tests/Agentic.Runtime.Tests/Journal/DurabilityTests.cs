@@ -101,12 +101,12 @@ public class DurabilityTests
     public async Task InMemoryStore_RefusesGapsAndRewrites_AndKeepsNothingOfARefusedBatch()
     {
         var store = new InMemoryJournalStore();
-        var start = Started("L", 1);
+        var start = TestRecords.Started("L", 1);
         await store.AppendAsync([start], default);
-        var gap = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([Started("L2", 1), Started("L", 3)], default).AsTask());
+        var gap = await Assert.ThrowsAsync<JournalAppendException>(() => store.AppendAsync([TestRecords.Started("L2", 1), TestRecords.Started("L", 3)], default).AsTask());
         Assert.Equal("lifetime L: record 3 refused, the journal's last record is 1 (records must be gapless and never rewritten)", gap.Message);
         Assert.Empty(await store.ReadAsync("L2", 1, default).ToListAsync());
-        Assert.Throws<JournalAppendException>(() => store.Append(Started("L", 1)));
+        Assert.Throws<JournalAppendException>(() => store.Append(TestRecords.Started("L", 1)));
     }
 
     [Fact]
@@ -154,18 +154,4 @@ public class DurabilityTests
         Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
         Assert.Equal("task 'stuck' failed after 1 attempt(s): timed out after 20 ms (the node ignored cancellation for 2 s more and was abandoned)", outcome.Reason);
     }
-
-    private static LifetimeStartedEntry Started(string id, long seq) => new()
-    {
-        LifetimeId = id,
-        Sequence = seq,
-        RecordedAt = DateTimeOffset.UnixEpoch,
-        TenantId = "t",
-        GraphName = "g",
-        GraphVersion = "1.0.0",
-        GraphHash = "h",
-        GraphJson = "{}",
-        Input = Payload.EmptyObject,
-        IterationCap = 10,
-    };
 }

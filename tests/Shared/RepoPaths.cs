@@ -1,8 +1,11 @@
-namespace Agentic.Storage.Sqlite.Tests;
+namespace Agentic.Testing;
 
+/// <summary>Locates the repository root (the folder holding Orleans.Agentic.sln) from a test's output folder.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = Find();
+
+    public static string Sample(string name) => Path.Combine(Root, "samples", name, "graph.yaml");
 
     private static string Find()
     {
