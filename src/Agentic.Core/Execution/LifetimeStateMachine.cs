@@ -328,7 +328,7 @@ public sealed class LifetimeStateMachine
         var upstream = new UpstreamResult(request.Node.Name, e.ExecutionId, result);
         UpstreamResult[] inputs = [upstream];
         string[] parents = [e.ExecutionId];
-        foreach (var edge in _taken.ToArray())
+        foreach (var edge in _taken)
         {
             if (edge.Kind == EdgeKind.Join)
             {
@@ -349,8 +349,15 @@ public sealed class LifetimeStateMachine
         _scope.Node = request.Node.Name;
         _scope.Iteration = request.Iteration;
         _taken.Clear();
-        foreach (var name in e.NextTaskNames.Distinct(StringComparer.Ordinal))
+        var names = e.NextTaskNames;
+        for (var n = 0; n < names.Count; n++)
         {
+            var name = names[n];
+            if (IsRepeated(names, n))
+            {
+                continue;
+            }
+
             var edge = _graph.EdgeTo(request.Node.Name, name)
                 ?? throw Divergence(e, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", _graph.AllowedTargets(request.Node.Name))})");
             if (!Holds(edge, e))
@@ -401,7 +408,7 @@ public sealed class LifetimeStateMachine
         string[] parents = [e.ExecutionId];
         FanOutGroup? fanOut = null;
         var branchIndex = 0;
-        foreach (var edge in _taken.ToArray())
+        foreach (var edge in _taken)
         {
             var task = Graph.GetNode(edge.To);
             if (edge.Kind == EdgeKind.Parallel)
@@ -419,6 +426,20 @@ public sealed class LifetimeStateMachine
                 Dispatch(task, nextIteration, inputs, parents, _graph.Label(edge), request.Branch, null);
             }
         }
+    }
+
+    /// <summary>A plan naming a target twice takes it once (checked without allocating; lists are tiny).</summary>
+    private static bool IsRepeated(IReadOnlyList<string> names, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(names[i], names[index], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool Holds(GraphEdge edge, ExecutionEntry e)

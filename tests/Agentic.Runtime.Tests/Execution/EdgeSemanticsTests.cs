@@ -124,6 +124,24 @@ public class EdgeSemanticsTests
     }
 
     [Fact]
+    public async Task PlanNamingATargetTwice_RunsItOnce()
+    {
+        await using var t = new TestRuntime();
+        var graph = new GraphBuilder("twice")
+            .Task("start", "echo")
+            .Plan("p", "target", o => o.Config(new { to = new[] { "a", "a" } }))
+            .Task("a", "tag")
+            .Plan("done", "all")
+            .Edge("start", "p").Edge("p", "a").Edge("a", "done").Final("done")
+            .Build();
+
+        var (outcome, journal) = await t.RunAsync(graph);
+
+        Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
+        Assert.Single(journal.OfType<ExecutionEntry>(), e => e.NodeName == "a");
+    }
+
+    [Fact]
     public async Task PlanChoosingATargetItHasNoEdgeTo_FailsListingTheAllowedTargets()
     {
         await using var t = new TestRuntime();

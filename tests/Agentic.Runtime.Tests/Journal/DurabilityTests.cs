@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Runtime.Journal;
