@@ -68,6 +68,7 @@ internal sealed class Workload : IAsyncDisposable
         var batchesBefore = Runtime.Writer.Batches;
         var recordsBefore = Runtime.Writer.Records;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var started = Stopwatch.GetTimestamp();
         var handles = new Task<LifetimeOutcome>[lifetimes];
         for (var i = 0; i < lifetimes; i++)
@@ -80,7 +81,7 @@ internal sealed class Workload : IAsyncDisposable
         self.Refresh();
         var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         Console.Error.WriteLine($"  journal: {Runtime.Writer.Records - recordsBefore} records in {Runtime.Writer.Batches - batchesBefore} transactions");
-        Console.Error.WriteLine($"  gc during run: gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}, paused {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms, threads {ThreadPool.ThreadCount}");
+        Console.Error.WriteLine($"  gc during run: gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}, paused {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms, threads {ThreadPool.ThreadCount}, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / Math.Max(1, lifetimes * _steps * 2)} B/exec, heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576} MB");
 
         string? failure = null;
         var gaps = new List<double>(lifetimes * 2 * _steps);

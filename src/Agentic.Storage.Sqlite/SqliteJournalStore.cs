@@ -17,9 +17,9 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
     private const int SchemaVersion = 1;
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _insertLifetime;
-    private readonly SqliteCommand _endLifetime;
+    private readonly RawStatement _insert;
+    private readonly RawStatement _insertLifetime;
+    private readonly RawStatement _endLifetime;
     private readonly SqliteCommand _lastSequence;
     private readonly Lock _writeLock = new();
 
@@ -44,18 +44,15 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         Execute(_writer, $"PRAGMA synchronous={(options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
         Execute(_writer, "PRAGMA busy_timeout=30000;");
         // A larger page cache and memory-mapped reads keep the indexes' hot pages out of pread/copy on every insert.
-        Execute(_writer, "PRAGMA cache_size=-65536;");
+        Execute(_writer, "PRAGMA cache_size=-16384;");
         Execute(_writer, "PRAGMA mmap_size=268435456;");
         Execute(_writer, "PRAGMA temp_store=MEMORY;");
         Migrate();
 
-        _insert = Prepare("INSERT INTO journal (lifetime_id, seq, kind, execution_id, phase, recorded_at, record) VALUES ($l, $s, $k, $e, $p, $t, $r)",
-            "$l", "$s", "$k", "$e", "$p", "$t", "$r");
-        _insertLifetime = Prepare("INSERT INTO lifetimes (lifetime_id, tenant_id, graph_name, graph_version, graph_hash, phase, started_at) VALUES ($l, $tenant, $g, $v, $h, $p, $t)",
-            "$l", "$tenant", "$g", "$v", "$h", "$p", "$t");
+        _insert = new RawStatement(_writer, "INSERT INTO journal (lifetime_id, seq, kind, execution_id, phase, recorded_at, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _insertLifetime = new RawStatement(_writer, "INSERT INTO lifetimes (lifetime_id, tenant_id, graph_name, graph_version, graph_hash, phase, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _lastSequence = Prepare("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE lifetime_id = $l", "$l");
-        _endLifetime = Prepare("UPDATE lifetimes SET phase = $p, ended_at = $t, reason = $reason WHERE lifetime_id = $l",
-            "$p", "$t", "$reason", "$l");
+        _endLifetime = new RawStatement(_writer, "UPDATE lifetimes SET phase = ?1, ended_at = ?2, reason = ?3 WHERE lifetime_id = ?4");
     }
 
     public string Profile => "sqlite";
@@ -81,7 +78,7 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
                 for (var i = 0; i < batch.Count; i++)
                 {
                     CheckGapless(batch[i], tx);
-                    Insert(batch[i], (byte[])prepared[i], tx);
+                    Insert(batch[i], (byte[])prepared[i]);
                 }
 
                 tx.Commit();
@@ -175,7 +172,8 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
 
     private void CheckGapless(JournalEntry entry, SqliteTransaction tx)
     {
-        if (!_pending.TryGetValue(entry.LifetimeId, out var last) && !_last.TryGetValue(entry.LifetimeId, out last))
+        // A lifetime's first record needs no look-up: a second record 1 is refused by the (lifetime_id, seq) index.
+        if (!_pending.TryGetValue(entry.LifetimeId, out var last) && !_last.TryGetValue(entry.LifetimeId, out last) && entry.Sequence != 1)
         {
             _lastSequence.Transaction = tx;
             _lastSequence.Parameters[0].Value = entry.LifetimeId;
@@ -190,57 +188,59 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         _pending[entry.LifetimeId] = entry.Sequence;
     }
 
-    private void Insert(JournalEntry entry, byte[] record, SqliteTransaction tx)
+    private void Insert(JournalEntry entry, byte[] record)
     {
-        var p = _insert.Parameters;
-        _insert.Transaction = tx;
-        p[0].Value = entry.LifetimeId;
-        p[1].Value = entry.Sequence;
-        p[5].Value = ToMicros(entry.RecordedAt);
-        p[6].Value = record;
+        _insert.Bind(1, entry.LifetimeId);
+        _insert.Bind(2, entry.Sequence);
+        _insert.Bind(6, ToMicros(entry.RecordedAt));
+        _insert.Bind(7, record);
         switch (entry)
         {
             case ExecutionEntry e:
-                p[2].Value = e.NodeKind == NodeKind.Task ? 2 : 3;
-                p[3].Value = e.ExecutionId;
-                p[4].Value = (int)e.Phase;
+                _insert.Bind(3, e.NodeKind == NodeKind.Task ? 2 : 3);
+                _insert.Bind(4, e.ExecutionId);
+                _insert.Bind(5, (int)e.Phase);
                 break;
             case LifetimeStartedEntry:
-                p[2].Value = 1;
-                p[3].Value = DBNull.Value;
-                p[4].Value = (int)ExecutionPhase.Running;
+                _insert.Bind(3, 1);
+                _insert.BindNull(4);
+                _insert.Bind(5, (int)ExecutionPhase.Running);
                 break;
             case LifetimeEndedEntry end:
-                p[2].Value = 4;
-                p[3].Value = DBNull.Value;
-                p[4].Value = (int)end.Phase;
+                _insert.Bind(3, 4);
+                _insert.BindNull(4);
+                _insert.Bind(5, (int)end.Phase);
                 break;
         }
 
-        _insert.ExecuteNonQuery();
+        _insert.Execute();
 
         if (entry is LifetimeStartedEntry s)
         {
-            var l = _insertLifetime.Parameters;
-            _insertLifetime.Transaction = tx;
-            l[0].Value = s.LifetimeId;
-            l[1].Value = s.TenantId;
-            l[2].Value = s.GraphName;
-            l[3].Value = s.GraphVersion;
-            l[4].Value = s.GraphHash;
-            l[5].Value = (int)ExecutionPhase.Running;
-            l[6].Value = ToMicros(s.RecordedAt);
-            _insertLifetime.ExecuteNonQuery();
+            _insertLifetime.Bind(1, s.LifetimeId);
+            _insertLifetime.Bind(2, s.TenantId);
+            _insertLifetime.Bind(3, s.GraphName);
+            _insertLifetime.Bind(4, s.GraphVersion);
+            _insertLifetime.Bind(5, s.GraphHash);
+            _insertLifetime.Bind(6, (int)ExecutionPhase.Running);
+            _insertLifetime.Bind(7, ToMicros(s.RecordedAt));
+            _insertLifetime.Execute();
         }
         else if (entry is LifetimeEndedEntry ended)
         {
-            var l = _endLifetime.Parameters;
-            _endLifetime.Transaction = tx;
-            l[0].Value = (int)ended.Phase;
-            l[1].Value = ToMicros(ended.RecordedAt);
-            l[2].Value = (object?)ended.Reason ?? DBNull.Value;
-            l[3].Value = ended.LifetimeId;
-            _endLifetime.ExecuteNonQuery();
+            _endLifetime.Bind(1, (int)ended.Phase);
+            _endLifetime.Bind(2, ToMicros(ended.RecordedAt));
+            if (ended.Reason is null)
+            {
+                _endLifetime.BindNull(3);
+            }
+            else
+            {
+                _endLifetime.Bind(3, ended.Reason);
+            }
+
+            _endLifetime.Bind(4, ended.LifetimeId);
+            _endLifetime.Execute();
         }
     }
 
