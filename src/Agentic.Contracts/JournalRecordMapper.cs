@@ -32,6 +32,21 @@ public static class JournalRecordMapper
                     GraphJson = s.GraphJson,
                     Input = ToResult(s.Input),
                     IterationCap = s.IterationCap,
+                    ForkOf = s.ForkOf ?? string.Empty,
+                    ForkSequence = s.ForkSequence,
+                };
+                break;
+            case ControlEntry c:
+                record.LifetimeControlled = new LifetimeControlled
+                {
+                    Action = c.Action switch
+                    {
+                        LifetimeControl.Pause => LifetimeControlAction.Pause,
+                        LifetimeControl.Resume => LifetimeControlAction.Resume,
+                        _ => LifetimeControlAction.Abort,
+                    },
+                    Actor = c.Actor,
+                    Reason = c.Reason ?? string.Empty,
                 };
                 break;
             case ExecutionEntry e when e.NodeKind == NodeKind.Task:
@@ -98,6 +113,25 @@ public static class JournalRecordMapper
                     GraphJson = s.GraphJson,
                     Input = FromResult(s.Input, record) ?? Payload.EmptyObject,
                     IterationCap = s.IterationCap,
+                    ForkOf = NullIfEmpty(s.ForkOf),
+                    ForkSequence = s.ForkSequence,
+                };
+            case JournalRecord.BodyOneofCase.LifetimeControlled:
+                var c = record.LifetimeControlled;
+                return new ControlEntry
+                {
+                    LifetimeId = record.LifetimeId,
+                    Sequence = record.Sequence,
+                    RecordedAt = recordedAt,
+                    Action = c.Action switch
+                    {
+                        LifetimeControlAction.Pause => LifetimeControl.Pause,
+                        LifetimeControlAction.Resume => LifetimeControl.Resume,
+                        LifetimeControlAction.Abort => LifetimeControl.Abort,
+                        _ => throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence} has unknown control action {c.Action}"),
+                    },
+                    Actor = c.Actor,
+                    Reason = NullIfEmpty(c.Reason),
                 };
             case JournalRecord.BodyOneofCase.TaskExecution:
                 var t = record.TaskExecution;
@@ -176,6 +210,7 @@ public static class JournalRecordMapper
         Telemetry = telemetry is null
             ? default
             : new ExecutionTelemetry(telemetry.InputTokens, telemetry.OutputTokens, telemetry.CostUsd, telemetry.LatencyMs),
+        ProvidedBy = NullIfEmpty(h.ProvidedBy),
     };
 
     private static ExecutionHeader Header(ExecutionEntry e)
@@ -193,6 +228,7 @@ public static class JournalRecordMapper
             EdgeTaken = e.EdgeTaken,
             NodeName = e.NodeName,
             IdempotencyKey = e.IdempotencyKey,
+            ProvidedBy = e.ProvidedBy ?? string.Empty,
         };
         h.ParentIds.AddRange(e.ParentIds);
         return h;

@@ -14,12 +14,14 @@ namespace Agentic.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteJournalStore : IPreparingJournalStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
+    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql"];
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly RawStatement _insert;
     private readonly RawStatement _insertLifetime;
     private readonly RawStatement _endLifetime;
+    private readonly RawStatement _setPhase;
     private readonly SqliteCommand _lastSequence;
     private readonly Lock _writeLock = new();
 
@@ -50,7 +52,8 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         Migrate();
 
         _insert = new RawStatement(_writer, "INSERT INTO journal (lifetime_id, seq, kind, execution_id, phase, recorded_at, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        _insertLifetime = new RawStatement(_writer, "INSERT INTO lifetimes (lifetime_id, tenant_id, graph_name, graph_version, graph_hash, phase, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _insertLifetime = new RawStatement(_writer, "INSERT INTO lifetimes (lifetime_id, tenant_id, graph_name, graph_version, graph_hash, phase, started_at, fork_of, fork_sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        _setPhase = new RawStatement(_writer, "UPDATE lifetimes SET phase = ?1 WHERE lifetime_id = ?2");
         _lastSequence = Prepare("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE lifetime_id = $l", "$l");
         _endLifetime = new RawStatement(_writer, "UPDATE lifetimes SET phase = ?1, ended_at = ?2, reason = ?3 WHERE lifetime_id = ?4");
     }
@@ -109,8 +112,7 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
 
     public async IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT record FROM journal WHERE lifetime_id = $l AND seq >= $s ORDER BY seq";
         command.Parameters.AddWithValue("$l", lifetimeId);
@@ -124,8 +126,7 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
 
     public async ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT l.lifetime_id, l.tenant_id, l.graph_name, l.graph_version, l.phase, l.started_at, l.ended_at, l.reason,
@@ -156,6 +157,63 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         return list;
     }
 
+    public async ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT lifetime_id FROM lifetimes WHERE phase NOT IN ($c, $f, $x, $a) ORDER BY started_at";
+        command.Parameters.AddWithValue("$c", (int)ExecutionPhase.Completed);
+        command.Parameters.AddWithValue("$f", (int)ExecutionPhase.Failed);
+        command.Parameters.AddWithValue("$x", (int)ExecutionPhase.Cancelled);
+        command.Parameters.AddWithValue("$a", (int)ExecutionPhase.Aborted);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public async ValueTask<string?> FindPinnedGraphHashAsync(string graphName, string graphVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT graph_hash FROM lifetimes WHERE graph_name = $g AND graph_version = $v LIMIT 1";
+        command.Parameters.AddWithValue("$g", graphName);
+        command.Parameters.AddWithValue("$v", graphVersion);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async ValueTask<LifetimeSnapshot?> ReadSnapshotAsync(string lifetimeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, state FROM snapshots WHERE lifetime_id = $l";
+        command.Parameters.AddWithValue("$l", lifetimeId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new LifetimeSnapshot(lifetimeId, reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : null;
+    }
+
+    public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        lock (_writeLock)
+        {
+            using var command = _writer.CreateCommand();
+            command.CommandText = "INSERT INTO snapshots (lifetime_id, seq, state) VALUES ($l, $s, $b) ON CONFLICT (lifetime_id) DO UPDATE SET seq = excluded.seq, state = excluded.state WHERE excluded.seq > snapshots.seq";
+            command.Parameters.AddWithValue("$l", snapshot.LifetimeId);
+            command.Parameters.AddWithValue("$s", snapshot.Sequence);
+            command.Parameters.AddWithValue("$b", snapshot.State.ToArray());
+            command.ExecuteNonQuery();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DisposeAsync()
     {
         lock (_writeLock)
@@ -164,6 +222,7 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
             _lastSequence.Dispose();
             _insertLifetime.Dispose();
             _endLifetime.Dispose();
+            _setPhase.Dispose();
             _writer.Dispose();
         }
 
@@ -211,6 +270,11 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
                 _insert.BindNull(4);
                 _insert.Bind(5, (int)end.Phase);
                 break;
+            case ControlEntry:
+                _insert.Bind(3, 5);
+                _insert.BindNull(4);
+                _insert.BindNull(5);
+                break;
         }
 
         _insert.Execute();
@@ -224,6 +288,17 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
             _insertLifetime.Bind(5, s.GraphHash);
             _insertLifetime.Bind(6, (int)ExecutionPhase.Running);
             _insertLifetime.Bind(7, ToMicros(s.RecordedAt));
+            if (s.ForkOf is null)
+            {
+                _insertLifetime.BindNull(8);
+                _insertLifetime.BindNull(9);
+            }
+            else
+            {
+                _insertLifetime.Bind(8, s.ForkOf);
+                _insertLifetime.Bind(9, s.ForkSequence);
+            }
+
             _insertLifetime.Execute();
         }
         else if (entry is LifetimeEndedEntry ended)
@@ -242,6 +317,12 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
             _endLifetime.Bind(4, ended.LifetimeId);
             _endLifetime.Execute();
         }
+        else if (LifetimeProjection.PhaseAfter(entry) is { } phase)
+        {
+            _setPhase.Bind(1, (int)phase);
+            _setPhase.Bind(2, entry.LifetimeId);
+            _setPhase.Execute();
+        }
     }
 
     private void Migrate()
@@ -254,23 +335,30 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
             throw new InvalidOperationException($"{Path} has journal schema version {current}, newer than this build understands ({SchemaVersion}); upgrade agentic instead of downgrading the database");
         }
 
-        if (current == SchemaVersion)
+        // Each migration runs in its own transaction with its version bump, so a failure leaves the last good version.
+        for (var next = current + 1; next <= SchemaVersion; next++)
         {
-            return;
-        }
+            var name = Migrations[next - 1];
+            using var stream = typeof(SqliteJournalStore).Assembly.GetManifestResourceStream("Agentic.Storage.Sqlite.Schema." + name)
+                ?? throw new InvalidOperationException($"embedded schema {name} is missing from the assembly");
+            using var reader = new StreamReader(stream);
+            using var tx = _writer.BeginTransaction();
+            using (var command = _writer.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = reader.ReadToEnd() + $"\nPRAGMA user_version = {next};";
+                command.ExecuteNonQuery();
+            }
 
-        using var stream = typeof(SqliteJournalStore).Assembly.GetManifestResourceStream("Agentic.Storage.Sqlite.Schema.001-journal.sql")
-            ?? throw new InvalidOperationException("embedded schema 001-journal.sql is missing from the assembly");
-        using var reader = new StreamReader(stream);
-        using var tx = _writer.BeginTransaction();
-        using (var command = _writer.CreateCommand())
-        {
-            command.Transaction = tx;
-            command.CommandText = reader.ReadToEnd() + $"\nPRAGMA user_version = {SchemaVersion};";
-            command.ExecuteNonQuery();
+            tx.Commit();
         }
+    }
 
-        tx.Commit();
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
     }
 
     private SqliteCommand Prepare(string sql, params string[] names)

@@ -118,7 +118,7 @@ public sealed class CliTests : IDisposable
             """);
         var (code, _, error) = await Run("run", graph, "--db", Db);
         Assert.Equal(2, code);
-        Assert.Contains($"{graph}:4:5: error AG112: task 'work' has unknown type 'countr'; registered task types: counter, echo, fail, sleep", error, StringComparison.Ordinal);
+        Assert.Contains($"{graph}:4:5: error AG112: task 'work' has unknown type 'countr'; registered task types: counter, echo, fail, human, sleep", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Db));
     }
 

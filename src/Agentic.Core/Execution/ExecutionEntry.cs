@@ -17,7 +17,7 @@ public sealed class ExecutionEntry : JournalEntry
 
     public required int Iteration { get; init; }
 
-    /// <summary>Completed, Failed or Cancelled.</summary>
+    /// <summary>Completed, Failed or Cancelled; or Waiting (the body asked for input, <see cref="Result"/> holds the prompt).</summary>
     public required ExecutionPhase Phase { get; init; }
 
     public required IReadOnlyList<string> ParentIds { get; init; }
@@ -37,4 +37,7 @@ public sealed class ExecutionEntry : JournalEntry
     public string? Error { get; init; }
 
     public ExecutionTelemetry Telemetry { get; init; } = ExecutionTelemetry.None;
+
+    /// <summary>For a completion of a waiting execution: who provided the input.</summary>
+    public string? ProvidedBy { get; init; }
 }

@@ -30,8 +30,30 @@ public sealed class ExecutionRequest
 
     public BranchFrame? Branch { get; init; }
 
+    /// <summary>The body asked for input: the execution waits for <c>ProvideInput</c>, holding no worker.</summary>
+    public bool IsWaiting { get; internal set; }
+
+    /// <summary>What the waiting execution asked (the Waiting record's payload).</summary>
+    public Payload? Prompt { get; internal set; }
+
     /// <summary>Set once the outcome has been turned into a record, so termination never records it twice.</summary>
     internal bool Recorded { get; set; }
+
+    /// <summary>The same execution (id, idempotency key, inputs) as another attempt.</summary>
+    public ExecutionRequest WithAttempt(int attempt) => new()
+    {
+        ExecutionId = ExecutionId,
+        Node = Node,
+        Attempt = attempt,
+        Iteration = Iteration,
+        Inputs = Inputs,
+        ParentIds = ParentIds,
+        EdgeTaken = EdgeTaken,
+        IdempotencyKey = IdempotencyKey,
+        Branch = Branch,
+        IsWaiting = IsWaiting,
+        Prompt = Prompt,
+    };
 
     public override string ToString() => $"{ExecutionId} {Node.Name} attempt {Attempt} iteration {Iteration}";
 }

@@ -17,4 +17,10 @@ public sealed class LifetimeStartedEntry : JournalEntry
     public required Payload Input { get; init; }
 
     public required int IterationCap { get; init; }
+
+    /// <summary>For a fork: the lifetime whose journal prefix this one shares.</summary>
+    public string? ForkOf { get; init; }
+
+    /// <summary>For a fork: the last sequence number shared with <see cref="ForkOf"/>.</summary>
+    public long ForkSequence { get; init; }
 }

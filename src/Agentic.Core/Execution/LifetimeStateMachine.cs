@@ -22,6 +22,9 @@ public sealed class LifetimeStateMachine
     private int _nextOrdinal = 1;
     private LifetimeEnd? _ending;
 
+    // The phase a recorded-but-not-yet-applied control will bring, so a second command is judged against it.
+    private ExecutionPhase? _controlPhase;
+
     private LifetimeStateMachine(AgentGraph graph, string lifetimeId, string tenantId, Payload input, int iterationCap)
     {
         _graph = ExecutableGraph.For(graph);
@@ -45,7 +48,43 @@ public sealed class LifetimeStateMachine
 
     public int IterationCap { get; }
 
+    /// <summary>Pending, Running, Paused or the terminal phase, from the records applied.</summary>
     public ExecutionPhase Phase { get; private set; } = ExecutionPhase.Pending;
+
+    /// <summary>
+    /// The phase users see: <see cref="Phase"/>, except Waiting when every execution the lifetime awaits is waiting
+    /// for input, and the outcome of a control already recorded but not yet applied.
+    /// </summary>
+    public ExecutionPhase CurrentPhase
+    {
+        get
+        {
+            if (_controlPhase is { } pending)
+            {
+                return pending;
+            }
+
+            if (_ending is not null && !Phase.IsTerminal())
+            {
+                return _ending.Phase;
+            }
+
+            if (Phase == ExecutionPhase.Running && _active.Count > 0)
+            {
+                foreach (var request in _active.Values)
+                {
+                    if (!request.IsWaiting)
+                    {
+                        return ExecutionPhase.Running;
+                    }
+                }
+
+                return ExecutionPhase.Waiting;
+            }
+
+            return Phase;
+        }
+    }
 
     /// <summary>Completed and failed executions applied so far (cancelled ones are not counted).</summary>
     public long ExecutionCount { get; private set; }
@@ -131,7 +170,16 @@ public sealed class LifetimeStateMachine
                 case ExecutionEntry e:
                     ApplyExecution(e);
                     break;
+                case ControlEntry c:
+                    ApplyControl(c);
+                    break;
                 case LifetimeEndedEntry end:
+                    if (_ending is null || _ending.Phase != end.Phase)
+                    {
+                        var decided = _ending is null ? $"no end (awaiting {string.Join(", ", _active.Values.Select(r => r.ExecutionId + " " + r.Node.Name))})" : "the end " + _ending.Phase.ToWireName();
+                        throw Divergence(end, $"the records before it decide {decided}, but the journal records the end {end.Phase.ToWireName()}");
+                    }
+
                     Phase = end.Phase;
                     Result = end.Result;
                     Reason = end.Reason;
@@ -156,7 +204,7 @@ public sealed class LifetimeStateMachine
     public ExecutionEntry? RecordCompleted(string executionId, Payload result, IReadOnlyList<string>? nextTaskNames, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!_active.TryGetValue(executionId, out var request) || request.Recorded)
+        if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
         {
             return null;
         }
@@ -180,13 +228,114 @@ public sealed class LifetimeStateMachine
 
     public ExecutionEntry? RecordFailed(string executionId, string error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
     {
-        if (!_active.TryGetValue(executionId, out var request) || request.Recorded)
+        if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
         {
             return null;
         }
 
         request.Recorded = true;
         return NewExecutionEntry(request, ExecutionPhase.Failed, null, [], error, telemetry, startedAt, now);
+    }
+
+    /// <summary>
+    /// The body asked for input: records the execution as Waiting with <paramref name="prompt"/>. It stays awaited
+    /// (never run again) until <see cref="RecordInput"/> completes it, or the lifetime ends and cancels it.
+    /// </summary>
+    public ExecutionEntry? RecordWaiting(string executionId, Payload prompt, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
+        {
+            return null;
+        }
+
+        if (request.Node.Kind != NodeKind.Task)
+        {
+            return RecordFailed(executionId, $"plan '{request.Node.Name}' asked for input; only tasks can wait for input", telemetry, startedAt, now);
+        }
+
+        request.IsWaiting = true;
+        request.Prompt = prompt;
+        return NewExecutionEntry(request, ExecutionPhase.Waiting, prompt, [], null, telemetry, startedAt, now);
+    }
+
+    /// <summary>Completes a waiting execution with the input a person (or system) provided. Refused unless it waits.</summary>
+    public ExecutionEntry RecordInput(string executionId, Payload input, string providedBy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(providedBy);
+        var phase = CurrentPhase;
+        if (phase.IsTerminal())
+        {
+            throw new LifetimeControlException(LifetimeId, phase, $"cannot provide input to lifetime {LifetimeId}: it is {phase.ToWireName()}");
+        }
+
+        if (!_active.TryGetValue(executionId, out var request))
+        {
+            throw new LifetimeControlException(LifetimeId, phase, $"cannot provide input to execution {executionId}: it is not awaited by lifetime {LifetimeId} (already completed, or never dispatched)");
+        }
+
+        if (!request.IsWaiting || request.Recorded)
+        {
+            var state = request.Recorded ? "already has its input" : "is running, not waiting for input";
+            throw new LifetimeControlException(LifetimeId, phase, $"cannot provide input to execution {executionId} ({request.Node.Name}): it {state}");
+        }
+
+        request.Recorded = true;
+        return NewExecutionEntry(request, ExecutionPhase.Completed, input, [], null, ExecutionTelemetry.None, now, now, providedBy);
+    }
+
+    /// <summary>
+    /// Records a pause, resume or abort after checking that the current phase allows it; throws
+    /// <see cref="LifetimeControlException"/> naming the phase otherwise.
+    /// </summary>
+    public ControlEntry RecordControl(LifetimeControl action, string actor, string? reason, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var phase = CurrentPhase;
+        var verb = action.ToString().ToLowerInvariant();
+        var refused = action switch
+        {
+            _ when phase.IsTerminal() => $"it is {phase.ToWireName()}",
+            _ when phase == ExecutionPhase.Pending => "it has not started",
+            LifetimeControl.Pause when phase == ExecutionPhase.Paused => "it is already paused",
+            LifetimeControl.Resume when phase != ExecutionPhase.Paused => $"it is {phase.ToWireName()}; only a paused lifetime can be resumed",
+            _ => null,
+        };
+        if (refused is not null)
+        {
+            throw new LifetimeControlException(LifetimeId, phase, $"cannot {verb} lifetime {LifetimeId}: {refused}");
+        }
+
+        _controlPhase = action switch
+        {
+            LifetimeControl.Pause => ExecutionPhase.Paused,
+            LifetimeControl.Abort => ExecutionPhase.Aborted,
+            _ => null,
+        };
+        return new ControlEntry { LifetimeId = LifetimeId, Sequence = _nextSequence++, RecordedAt = now, Action = action, Actor = actor, Reason = reason };
+    }
+
+    /// <summary>
+    /// After rebuilding from a journal: the executions that were dispatched but have no record (their process died).
+    /// Each is returned as attempt + 1 with the same execution id and idempotency key, ready to run again.
+    /// </summary>
+    public IReadOnlyList<ExecutionRequest> PrepareRedispatch(bool nextAttempt)
+    {
+        var lost = _active.Values.Where(r => !r.Recorded && !r.IsWaiting).OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal).ToList();
+        if (!nextAttempt)
+        {
+            return lost;
+        }
+
+        for (var i = 0; i < lost.Count; i++)
+        {
+            var again = lost[i].WithAttempt(lost[i].Attempt + 1);
+            _active[again.ExecutionId] = again;
+            lost[i] = again;
+        }
+
+        return lost;
     }
 
     /// <summary>
@@ -218,7 +367,7 @@ public sealed class LifetimeStateMachine
         return records;
     }
 
-    private ExecutionEntry NewExecutionEntry(ExecutionRequest r, ExecutionPhase phase, Payload? result, IReadOnlyList<string> names, string? error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now) => new()
+    private ExecutionEntry NewExecutionEntry(ExecutionRequest r, ExecutionPhase phase, Payload? result, IReadOnlyList<string> names, string? error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, string? providedBy = null) => new()
     {
         LifetimeId = LifetimeId,
         Sequence = _nextSequence++,
@@ -238,18 +387,55 @@ public sealed class LifetimeStateMachine
         NextTaskNames = names,
         Error = error,
         Telemetry = telemetry,
+        ProvidedBy = providedBy,
     };
+
+    private void ApplyControl(ControlEntry c)
+    {
+        _controlPhase = null;
+        if (_ending is not null || Phase.IsTerminal())
+        {
+            return;
+        }
+
+        switch (c.Action)
+        {
+            case LifetimeControl.Pause:
+                Phase = ExecutionPhase.Paused;
+                break;
+            case LifetimeControl.Resume:
+                Phase = ExecutionPhase.Running;
+                break;
+            case LifetimeControl.Abort:
+                End(ExecutionPhase.Aborted, null, $"aborted by {c.Actor}{(string.IsNullOrEmpty(c.Reason) ? "" : ": " + c.Reason)}", null);
+                break;
+        }
+    }
 
     private void ApplyExecution(ExecutionEntry e)
     {
-        if (!_active.Remove(e.ExecutionId, out var request))
+        if (!_active.TryGetValue(e.ExecutionId, out var request))
         {
             throw Divergence(e, $"execution {e.ExecutionId} ({e.NodeName}) was never dispatched by the records before it");
         }
 
-        if (request.Node.Name != e.NodeName || request.Attempt != e.Attempt)
+        // A recorded attempt above the dispatched one is a re-run after a crash (recovery dispatches attempt + 1).
+        if (request.Node.Name != e.NodeName || e.Attempt < request.Attempt)
         {
-            throw Divergence(e, $"execution {e.ExecutionId} was dispatched as {request.Node.Name} attempt {request.Attempt} but recorded as {e.NodeName} attempt {e.Attempt}");
+            throw Divergence(e, $"execution {e.ExecutionId}: the records before it dispatch {request.Node.Name} attempt {request.Attempt}, but the journal records {e.NodeName} attempt {e.Attempt}");
+        }
+
+        if (e.Phase == ExecutionPhase.Waiting)
+        {
+            request.IsWaiting = true;
+            request.Prompt = e.Result;
+            return;
+        }
+
+        _active.Remove(e.ExecutionId);
+        if (e.Attempt > request.Attempt)
+        {
+            request = request.WithAttempt(e.Attempt);
         }
 
         if (e.Phase != ExecutionPhase.Cancelled)

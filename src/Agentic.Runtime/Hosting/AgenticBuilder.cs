@@ -32,6 +32,7 @@ public sealed class AgenticBuilder
         .AddTask<CounterTask>("counter", "increments `count` of its input")
         .AddTask<FailTask>("fail", "fails its first N attempts, then passes its input through")
         .AddTask<SleepTask>("sleep", "waits config.ms, honouring cancellation, and passes its input through")
+        .AddTask<HumanTask>("human", "waits for a person: journaled as waiting with config.prompt until `agentic input`")
         .AddPlan<RoutePlan>("route", "rules of `when` → targets, else `otherwise`")
         .AddPlan<AllPlan>("all", "every outgoing target");
 

@@ -23,6 +23,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly LifetimeServices _services;
     private readonly ActorHost<LifetimeActor, object> _host;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Version), string> _pins = new();
     private int _disposed;
 
     public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null)
@@ -70,10 +71,108 @@ public sealed class AgenticRuntime : IAsyncDisposable
             throw new ArgumentException($"iteration cap must be at least 1, got {cap}", nameof(options));
         }
 
+        Pin(graph.Name, graph.Version.ToString(), graph.ContentHash);
         var id = options.LifetimeId ?? NewLifetimeId();
-        var completion = new TaskCompletionSource<LifetimeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Post(id, new StartLifetime(graph, options.TenantId ?? _options.DefaultTenant, options.Input ?? Payload.EmptyObject, cap, completion));
-        return new LifetimeHandle(id, completion.Task);
+        var completion = _services.Outcome(id);
+        _host.Post(id, new StartLifetime(graph, options.TenantId ?? _options.DefaultTenant, options.Input ?? Payload.EmptyObject, cap));
+        return new LifetimeHandle(id, completion);
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="graph"/> if lifetimes in the store are pinned to a different graph under the same name
+    /// and version (the file changed without a version bump), so a lifetime's graph can always be known from its version.
+    /// </summary>
+    public async ValueTask EnsureVersionPinnedAsync(AgentGraph graph, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var version = graph.Version.ToString();
+        if (await Journal.FindPinnedGraphHashAsync(graph.Name, version, cancellationToken).ConfigureAwait(false) is { } pinned)
+        {
+            Pin(graph.Name, version, pinned);
+        }
+
+        Pin(graph.Name, version, graph.ContentHash);
+    }
+
+    /// <summary>
+    /// Re-activates every lifetime the journal holds without an end record (after a crash or restart). Completed
+    /// executions are never run again; dispatched-but-unrecorded ones run again as the next attempt with the same
+    /// idempotency key. Paused lifetimes stay paused, waiting ones keep waiting (and passivate).
+    /// </summary>
+    public async Task<IReadOnlyList<LifetimeHandle>> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var ids = await Journal.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        var handles = new List<LifetimeHandle>(ids.Count);
+        var activations = new List<Task<LifetimeView>>(ids.Count);
+        foreach (var id in ids)
+        {
+            handles.Add(new LifetimeHandle(id, _services.Outcome(id)));
+            var reply = NewReply();
+            _host.Post(id, new ActivateLifetime(reply));
+            activations.Add(reply.Task);
+        }
+
+        await Task.WhenAll(activations).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return handles;
+    }
+
+    public Task<LifetimeView> PauseAsync(string lifetimeId, string actor, string? reason = null) => Control(lifetimeId, LifetimeControl.Pause, actor, reason);
+
+    public Task<LifetimeView> ResumeAsync(string lifetimeId, string actor, string? reason = null) => Control(lifetimeId, LifetimeControl.Resume, actor, reason);
+
+    public Task<LifetimeView> AbortAsync(string lifetimeId, string actor, string? reason = null) => Control(lifetimeId, LifetimeControl.Abort, actor, reason);
+
+    /// <summary>Completes a waiting execution with <paramref name="input"/>, exactly once; returns once the input is durable.</summary>
+    public Task<LifetimeView> ProvideInputAsync(string lifetimeId, string executionId, Payload input, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        return Ask(lifetimeId, reply => new ProvideInput(executionId, input, actor, reply));
+    }
+
+    /// <summary>The lifetime's phase, counters and awaited executions (loading it from the journal if it is not live).</summary>
+    public Task<LifetimeView> InspectAsync(string lifetimeId) => Ask(lifetimeId, reply => new InspectLifetime(reply));
+
+    /// <summary>Completes when nothing of the lifetime is running: it ended, is paused, or waits for input.</summary>
+    public Task<LifetimeView> WhenSettledAsync(string lifetimeId) => Ask(lifetimeId, reply => new AwaitSettled(reply));
+
+    /// <summary>The lifetime's outcome once it ends (immediately if it already has).</summary>
+    public async Task<LifetimeOutcome> WaitForOutcomeAsync(string lifetimeId, CancellationToken cancellationToken = default)
+    {
+        var outcome = _services.Outcome(lifetimeId);
+        var view = await InspectAsync(lifetimeId).ConfigureAwait(false);
+        if (view.Phase.IsTerminal() && !outcome.IsCompleted)
+        {
+            var end = await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false);
+            _services.CompleteOutcome(LifetimeReplay.OutcomeOf(end));
+        }
+
+        return await outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Rebuilds the lifetime from its journal without running any node, under its pinned graph, and reports any divergence.</summary>
+    public async Task<ReplayReport> ReplayAsync(string lifetimeId, CancellationToken cancellationToken = default)
+    {
+        var records = await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false);
+        return JournalReplay.Replay(records);
+    }
+
+    /// <summary>
+    /// Starts a new lifetime sharing <paramref name="lifetimeId"/>'s journal up to <paramref name="fromSequence"/>
+    /// (recorded with the parent id and fork point) and continuing live from there. The parent is untouched.
+    /// </summary>
+    public async Task<LifetimeHandle> ForkAsync(string lifetimeId, long fromSequence, string? forkId = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var records = await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false);
+        var id = forkId ?? NewLifetimeId();
+        var prefix = JournalFork.Rewrite(records, id, fromSequence);
+        var start = (LifetimeStartedEntry)prefix[0];
+        var graph = CanonicalGraph.FromJson(start.GraphJson);
+        var completion = _services.Outcome(id);
+        _host.Post(id, new StartLifetime(graph, start.TenantId, start.Input, start.IterationCap, prefix));
+        return new LifetimeHandle(id, completion);
     }
 
     public async Task<LifetimeOutcome> RunAsync(AgentGraph graph, StartLifetimeOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -98,6 +197,32 @@ public sealed class AgenticRuntime : IAsyncDisposable
 
         _host.Dispose();
         await Writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private Task<LifetimeView> Control(string lifetimeId, LifetimeControl action, string actor, string? reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        return Ask(lifetimeId, reply => new ControlLifetime(action, actor, reason, reply));
+    }
+
+    private Task<LifetimeView> Ask(string lifetimeId, Func<TaskCompletionSource<LifetimeView>, object> message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(lifetimeId);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var reply = NewReply();
+        _host.Post(lifetimeId, message(reply));
+        return reply.Task;
+    }
+
+    private static TaskCompletionSource<LifetimeView> NewReply() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Pin(string name, string version, string hash)
+    {
+        var pinned = _pins.GetOrAdd((name, version), hash);
+        if (pinned != hash)
+        {
+            throw new GraphVersionConflictException($"graph '{name}' version {version} has changed: its content hash is {hash}, but lifetimes are pinned to {pinned} under the same version. Bump the graph's version to run the changed graph.");
+        }
     }
 
     private sealed class Subscription(LifetimeServices services, IJournalObserver observer) : IDisposable

@@ -19,4 +19,16 @@ public interface IJournalStore : IAsyncDisposable
 
     /// <summary>Lifetimes known to the store, newest first, optionally filtered by phase.</summary>
     ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Ids of lifetimes without an end record (running, waiting or paused, or cut off by a crash), oldest first.</summary>
+    ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken);
+
+    /// <summary>The content hash lifetimes of graph <paramref name="graphName"/> version <paramref name="graphVersion"/> are pinned to, if any.</summary>
+    ValueTask<string?> FindPinnedGraphHashAsync(string graphName, string graphVersion, CancellationToken cancellationToken);
+
+    /// <summary>The latest snapshot of a lifetime's state, if one was written. Snapshots are an optimisation only.</summary>
+    ValueTask<LifetimeSnapshot?> ReadSnapshotAsync(string lifetimeId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the lifetime's snapshot (never touches the journal).</summary>
+    ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken);
 }

@@ -8,6 +8,7 @@ namespace Agentic.Runtime.Journal;
 public sealed class InMemoryJournalStore : ISynchronousJournalStore
 {
     private readonly ConcurrentDictionary<string, LifetimeJournal> _journals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LifetimeSnapshot> _snapshots = new(StringComparer.Ordinal);
 
     public string Profile => "none";
 
@@ -84,7 +85,12 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
                 }
 
                 var end = journal.Entries[^1] as LifetimeEndedEntry;
-                var p = end?.Phase ?? ExecutionPhase.Running;
+                var p = ExecutionPhase.Running;
+                foreach (var entry in journal.Entries)
+                {
+                    p = LifetimeProjection.PhaseAfter(entry) ?? p;
+                }
+
                 if (phase is null || phase == p)
                 {
                     list.Add(new LifetimeSummary(start.LifetimeId, start.TenantId, start.GraphName, start.GraphVersion, p, start.RecordedAt, end?.RecordedAt, journal.Entries[^1].Sequence, end?.Reason));
@@ -95,6 +101,53 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
         IReadOnlyList<LifetimeSummary> result = list.OrderByDescending(s => s.StartedAt).Take(limit).ToList();
         return ValueTask.FromResult(result);
     }
+
+    public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<(DateTimeOffset, string)>();
+        foreach (var (id, journal) in _journals)
+        {
+            lock (journal)
+            {
+                if (journal.Entries.Count > 0 && journal.Entries[^1] is not LifetimeEndedEntry)
+                {
+                    list.Add((journal.Entries[0].RecordedAt, id));
+                }
+            }
+        }
+
+        IReadOnlyList<string> result = list.OrderBy(x => x.Item1).Select(x => x.Item2).ToList();
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<string?> FindPinnedGraphHashAsync(string graphName, string graphVersion, CancellationToken cancellationToken)
+    {
+        foreach (var journal in _journals.Values)
+        {
+            lock (journal)
+            {
+                if (journal.Entries.Count > 0 && journal.Entries[0] is LifetimeStartedEntry s && s.GraphName == graphName && s.GraphVersion == graphVersion)
+                {
+                    return ValueTask.FromResult<string?>(s.GraphHash);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<string?>(null);
+    }
+
+    public ValueTask<LifetimeSnapshot?> ReadSnapshotAsync(string lifetimeId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_snapshots.GetValueOrDefault(lifetimeId));
+
+    public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _snapshots[snapshot.LifetimeId] = snapshot;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Drops every snapshot (tests show that results do not depend on them).</summary>
+    public void ClearSnapshots() => _snapshots.Clear();
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -9,50 +9,88 @@ namespace Agentic.Runtime.Lifetimes;
 /// Owns one lifetime. Outcomes from workers become records; records go to the journal writer; only when a record
 /// is durable is it applied to the <see cref="LifetimeStateMachine"/>, whose decisions are then dispatched. So no
 /// step ever runs before the record it depends on is stored.
+/// An activation without a live lifetime loads it from the journal first (crash recovery, or a lifetime that was
+/// passivated while it waited for input or was paused): executions dispatched but never recorded run again as the
+/// next attempt with the same execution id and idempotency key. Parked lifetimes passivate, holding no memory,
+/// worker or thread.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The lifetime's CancellationTokenSource is never disposed on purpose: nodes still running hold its token after the lifetime ends, and it has no timer to release.")]
 internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices services) : IActor<object>, IJournalCallback
 {
     private readonly List<ExecutionRequest> _dispatch = [];
+    private readonly List<ExecutionRequest> _held = [];
     private readonly HashSet<RetryDue> _retries = [];
+    private readonly Dictionary<long, TaskCompletionSource<LifetimeView>> _replies = [];
+    private readonly List<TaskCompletionSource<LifetimeView>> _settleWaiters = [];
+    private List<object>? _loadingBuffer;
     private LifetimeStateMachine? _machine;
-    private TaskCompletionSource<LifetimeOutcome>? _completion;
-    private CancellationTokenSource? _cancellation;
+    private CancellationTokenSource _cancellation = new();
     private DateTimeOffset _startedAt;
+    private int _running;
+    private int _unacknowledged;
+    private long _silentThrough;
     private bool _done;
 
-    public bool CanPassivate => _done;
+    public bool CanPassivate => IsSettled;
 
-    public bool DeactivateWhenIdle => _done;
+    /// <summary>Ended, paused or waiting with nothing in flight: the journal holds everything, so drop the activation.</summary>
+    public bool DeactivateWhenIdle => IsSettled;
 
     internal LifetimeStateMachine? Machine => _machine;
 
+    private bool IsSettled =>
+        _loadingBuffer is null && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 &&
+        (_done || (_machine is { IsEnding: false } m && m.CurrentPhase is ExecutionPhase.Paused or ExecutionPhase.Waiting));
+
     public void Receive(object message)
     {
+        if (_loadingBuffer is not null && message is not JournalLoaded)
+        {
+            _loadingBuffer.Add(message);
+            return;
+        }
+
         switch (message)
         {
             case NodeRun run:
+                _running--;
                 Finished(run);
                 break;
             case JournalEntry entry:
+                _unacknowledged--;
                 Durable(entry);
                 break;
-            case StartLifetime start:
-                Start(start);
+            case JournalFailure failure:
+                _unacknowledged--;
+                JournalFailed(failure);
                 break;
             case RetryDue due:
                 _retries.Remove(due);
                 due.Timer?.Dispose();
                 if (!_done && _machine is { IsEnding: false })
                 {
-                    Submit(due.Request);
+                    Dispatch(due.Request, delayed: false);
                 }
 
                 break;
-            case JournalFailure failure:
-                JournalFailed(failure);
+            case StartLifetime start:
+                Start(start);
+                break;
+            case JournalLoaded loaded:
+                Loaded(loaded);
+                break;
+            default:
+                if (_machine is null && !_done)
+                {
+                    BeginLoad(message);
+                    return;
+                }
+
+                Command(message);
                 break;
         }
+
+        NotifySettled();
     }
 
     public void OnDurable(JournalEntry entry) => self.Post(entry);
@@ -61,17 +99,192 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void Start(StartLifetime start)
     {
-        if (_machine is not null)
+        if (_machine is not null || _done)
         {
-            start.Completion.TrySetException(new InvalidOperationException($"lifetime {self.Key} already exists"));
+            services.FailOutcome(self.Key, new InvalidOperationException($"lifetime {self.Key} already exists"));
             return;
         }
 
-        _completion = start.Completion;
-        _cancellation = new CancellationTokenSource();
-        _machine = LifetimeStateMachine.Create(start.Graph, self.Key, start.TenantId, start.Input, start.IterationCap);
         _startedAt = services.Time.GetUtcNow();
-        services.Journal.Append(_machine.CreateStartEntry(_startedAt), this);
+        if (start.Prefix is { Count: > 0 } prefix)
+        {
+            // A fork: its copied records are appended as one batch, then applied like a re-activation.
+            _machine = LifetimeStateMachine.FromStart((LifetimeStartedEntry)prefix[0], start.Graph);
+            _silentThrough = prefix[^1].Sequence;
+            foreach (var record in prefix)
+            {
+                Append(record);
+            }
+
+            return;
+        }
+
+        _machine = LifetimeStateMachine.Create(start.Graph, self.Key, start.TenantId, start.Input, start.IterationCap);
+        Append(_machine.CreateStartEntry(_startedAt));
+    }
+
+    private void BeginLoad(object first)
+    {
+        _loadingBuffer = [first];
+        var store = services.Store;
+        var id = self.Key;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var records = new List<JournalEntry>();
+                await foreach (var record in store.ReadAsync(id, 1, CancellationToken.None).ConfigureAwait(false))
+                {
+                    records.Add(record);
+                }
+
+                self.Post(new JournalLoaded(records, null));
+            }
+            catch (Exception ex)
+            {
+                self.Post(new JournalLoaded(null, ex));
+            }
+        });
+    }
+
+    private void Loaded(JournalLoaded loaded)
+    {
+        var buffered = _loadingBuffer ?? [];
+        _loadingBuffer = null;
+        var failure = loaded.Error is not null
+            ? $"lifetime {self.Key}: its journal could not be read: {loaded.Error.Message}"
+            : loaded.Records is not { Count: > 0 } || loaded.Records[0] is not LifetimeStartedEntry
+                ? $"lifetime {self.Key} is not in the journal"
+                : null;
+        if (failure is null)
+        {
+            failure = Rebuild(loaded.Records!);
+        }
+
+        if (failure is not null)
+        {
+            _done = true;
+            foreach (var message in buffered)
+            {
+                Reply(message)?.TrySetException(new KeyNotFoundException(failure));
+            }
+
+            return;
+        }
+
+        foreach (var message in buffered)
+        {
+            Command(message);
+        }
+
+        if (!_done)
+        {
+            // Dispatched before the process stopped (or the lifetime was parked), never recorded: run them again.
+            ContinueAfterRebuild(nextAttempt: true);
+        }
+    }
+
+    private void ContinueAfterRebuild(bool nextAttempt)
+    {
+        if (_machine!.IsEnding)
+        {
+            // The decision to end is recorded but the end record is not (the process stopped in between): finish it.
+            Terminate();
+            return;
+        }
+
+        foreach (var request in _machine.PrepareRedispatch(nextAttempt))
+        {
+            Dispatch(request, delayed: false);
+        }
+    }
+
+    /// <summary>Applies the journal to a fresh machine without running anything; returns why it cannot, if so.</summary>
+    private string? Rebuild(IReadOnlyList<JournalEntry> records)
+    {
+        var start = (LifetimeStartedEntry)records[0];
+        try
+        {
+            var machine = LifetimeStateMachine.FromStart(start);
+            var scratch = new List<ExecutionRequest>();
+            foreach (var record in records)
+            {
+                machine.Apply(record, scratch);
+                scratch.Clear();
+            }
+
+            _machine = machine;
+            _startedAt = start.RecordedAt;
+        }
+        catch (JournalDivergenceException ex)
+        {
+            return $"lifetime {self.Key} cannot be re-activated: {ex.Message}";
+        }
+
+        _done = records[^1] is LifetimeEndedEntry;
+        return null;
+    }
+
+    private void Command(object message)
+    {
+        if (_machine is null)
+        {
+            Reply(message)?.TrySetException(new KeyNotFoundException($"lifetime {self.Key} is not in the journal"));
+            return;
+        }
+
+        switch (message)
+        {
+            case ActivateLifetime activate:
+                activate.Reply.TrySetResult(LifetimeView.Of(_machine!));
+                break;
+            case InspectLifetime inspect:
+                inspect.Reply.TrySetResult(LifetimeView.Of(_machine!));
+                break;
+            case AwaitSettled settled:
+                _settleWaiters.Add(settled.Reply);
+                break;
+            case ControlLifetime control:
+                Control(control);
+                break;
+            case ProvideInput input:
+                Input(input);
+                break;
+        }
+    }
+
+    private void Control(ControlLifetime control)
+    {
+        ControlEntry entry;
+        try
+        {
+            entry = _machine!.RecordControl(control.Action, control.Actor, control.Reason, services.Time.GetUtcNow());
+        }
+        catch (LifetimeControlException ex)
+        {
+            control.Reply.TrySetException(ex);
+            return;
+        }
+
+        _replies[entry.Sequence] = control.Reply;
+        Append(entry);
+    }
+
+    private void Input(ProvideInput input)
+    {
+        ExecutionEntry entry;
+        try
+        {
+            entry = _machine!.RecordInput(input.ExecutionId, input.Input, input.Actor, services.Time.GetUtcNow());
+        }
+        catch (LifetimeControlException ex)
+        {
+            input.Reply.TrySetException(ex);
+            return;
+        }
+
+        _replies[entry.Sequence] = input.Reply;
+        Append(entry);
     }
 
     private void Finished(NodeRun run)
@@ -82,12 +295,13 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         var now = services.Time.GetUtcNow();
-        var entry = run.Error is null
-            ? _machine.RecordCompleted(run.Request.ExecutionId, run.Result!, run.NextTaskNames, run.Telemetry, run.StartedAt, now)
-            : _machine.RecordFailed(run.Request.ExecutionId, run.Error, run.Telemetry, run.StartedAt, now);
+        var id = run.Request.ExecutionId;
+        var entry = run.Error is not null ? _machine.RecordFailed(id, run.Error, run.Telemetry, run.StartedAt, now)
+            : run.Prompt is not null ? _machine.RecordWaiting(id, run.Prompt, run.Telemetry, run.StartedAt, now)
+            : _machine.RecordCompleted(id, run.Result!, run.NextTaskNames, run.Telemetry, run.StartedAt, now);
         if (entry is not null)
         {
-            services.Journal.Append(entry, this);
+            Append(entry);
         }
     }
 
@@ -121,25 +335,42 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
+        if (entry.Sequence <= _silentThrough)
+        {
+            // A fork's copied prefix: its decisions are already recorded in it; run only what the prefix leaves open.
+            _dispatch.Clear();
+            if (entry.Sequence == _silentThrough)
+            {
+                ContinueAfterRebuild(nextAttempt: false);
+            }
+
+            return;
+        }
+
         foreach (var request in _dispatch)
         {
-            Dispatch(request);
+            Dispatch(request, delayed: true);
         }
 
         _dispatch.Clear();
-        if (end is not null)
+        if (entry is ControlEntry { Action: LifetimeControl.Resume } && !_machine.IsEnding)
         {
-            _cancellation!.Cancel();
-            foreach (var due in _retries)
+            foreach (var request in _held)
             {
-                due.Timer?.Dispose();
+                Dispatch(request, delayed: true);
             }
 
-            _retries.Clear();
-            foreach (var record in _machine.RecordTermination(services.Time.GetUtcNow()))
-            {
-                services.Journal.Append(record, this);
-            }
+            _held.Clear();
+        }
+
+        if (_replies.Remove(entry.Sequence, out var reply))
+        {
+            reply.TrySetResult(LifetimeView.Of(_machine));
+        }
+
+        if (end is not null)
+        {
+            Terminate();
         }
 
         if (entry is LifetimeEndedEntry ended)
@@ -148,9 +379,37 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
     }
 
-    private void Dispatch(ExecutionRequest request)
+    private void Terminate()
     {
-        var delay = request.Attempt > 1 ? request.Node.Retry.DelayBefore(request.Attempt, Random.Shared.NextDouble()) : TimeSpan.Zero;
+        _cancellation.Cancel();
+        foreach (var due in _retries)
+        {
+            due.Timer?.Dispose();
+        }
+
+        _retries.Clear();
+        _held.Clear();
+        foreach (var record in _machine!.RecordTermination(services.Time.GetUtcNow()))
+        {
+            Append(record);
+        }
+    }
+
+    private void Append(JournalEntry entry)
+    {
+        _unacknowledged++;
+        services.Journal.Append(entry, this);
+    }
+
+    private void Dispatch(ExecutionRequest request, bool delayed)
+    {
+        if (_machine!.CurrentPhase == ExecutionPhase.Paused)
+        {
+            _held.Add(request);
+            return;
+        }
+
+        var delay = delayed && request.Attempt > 1 ? request.Node.Retry.DelayBefore(request.Attempt, Random.Shared.NextDouble()) : TimeSpan.Zero;
         if (delay <= TimeSpan.Zero)
         {
             Submit(request);
@@ -166,7 +425,8 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         var machine = _machine!;
         var allowed = request.Node.Kind == Core.Graphs.NodeKind.Plan ? machine.Executable.AllowedTargets(request.Node.Name) : [];
-        services.Workers.Submit(new NodeRun(request, allowed, services.Nodes, services.Time, self, machine.TenantId, machine.LifetimeId, machine.Input, _cancellation!.Token));
+        _running++;
+        services.Workers.Submit(new NodeRun(request, allowed, services.Nodes, services.Time, self, machine.TenantId, machine.LifetimeId, machine.Input, _cancellation.Token));
     }
 
     private void JournalFailed(JournalFailure failure)
@@ -176,7 +436,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
-        _cancellation?.Cancel();
+        if (_replies.Remove(failure.Entry.Sequence, out var reply))
+        {
+            reply.TrySetException(new JournalAppendException($"lifetime {self.Key}: record {failure.Entry.Sequence} was not stored: {failure.Error.Message}", failure.Error));
+        }
+
+        _cancellation.Cancel();
         Finish(ExecutionPhase.Failed, null, $"journal write failed at record {failure.Entry.Sequence}: {failure.Error.Message}");
     }
 
@@ -184,7 +449,13 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         _done = true;
         var machine = _machine!;
-        _completion?.TrySetResult(new LifetimeOutcome(
+        foreach (var reply in _replies.Values)
+        {
+            reply.TrySetException(new LifetimeControlException(machine.LifetimeId, phase, $"lifetime {machine.LifetimeId} ended ({phase.ToWireName()}) before the request was recorded"));
+        }
+
+        _replies.Clear();
+        services.CompleteOutcome(new LifetimeOutcome(
             machine.LifetimeId,
             machine.TenantId,
             machine.Graph.Name,
@@ -197,6 +468,32 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             _startedAt,
             services.Time.GetUtcNow()));
     }
+
+    private void NotifySettled()
+    {
+        if (_settleWaiters.Count == 0 || !IsSettled || _machine is null)
+        {
+            return;
+        }
+
+        var view = LifetimeView.Of(_machine);
+        foreach (var waiter in _settleWaiters)
+        {
+            waiter.TrySetResult(view);
+        }
+
+        _settleWaiters.Clear();
+    }
+
+    private static TaskCompletionSource<LifetimeView>? Reply(object message) => message switch
+    {
+        ActivateLifetime m => m.Reply,
+        ControlLifetime m => m.Reply,
+        ProvideInput m => m.Reply,
+        InspectLifetime m => m.Reply,
+        AwaitSettled m => m.Reply,
+        _ => null,
+    };
 
     private sealed record RetryDueState(IActorRef<object> Self, RetryDue Due)
     {

@@ -1,10 +1,29 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
+using Agentic.Runtime.Journal;
 
 namespace Agentic.Runtime.Lifetimes;
 
-/// <summary>Starts a lifetime on its (new) actor.</summary>
-internal sealed record StartLifetime(AgentGraph Graph, string TenantId, Payload Input, int IterationCap, TaskCompletionSource<LifetimeOutcome> Completion);
+/// <summary>Starts a lifetime on its (new) actor. <paramref name="Prefix"/> holds a fork's copied records.</summary>
+internal sealed record StartLifetime(AgentGraph Graph, string TenantId, Payload Input, int IterationCap, IReadOnlyList<JournalEntry>? Prefix = null);
+
+/// <summary>Load the lifetime from its journal (if not live) and run on: crash recovery and re-activation.</summary>
+internal sealed record ActivateLifetime(TaskCompletionSource<LifetimeView> Reply);
+
+/// <summary>A pause, resume or abort; replied to once its record is durable (or with the refusal).</summary>
+internal sealed record ControlLifetime(LifetimeControl Action, string Actor, string? Reason, TaskCompletionSource<LifetimeView> Reply);
+
+/// <summary>Input for a waiting execution; replied to once its record is durable.</summary>
+internal sealed record ProvideInput(string ExecutionId, Payload Input, string Actor, TaskCompletionSource<LifetimeView> Reply);
+
+/// <summary>Replied to with the lifetime's state now.</summary>
+internal sealed record InspectLifetime(TaskCompletionSource<LifetimeView> Reply);
+
+/// <summary>Replied to when the lifetime has nothing running: ended, paused, or every awaited execution waits for input.</summary>
+internal sealed record AwaitSettled(TaskCompletionSource<LifetimeView> Reply);
+
+/// <summary>The journal (and snapshot) read for a re-activation, or why it could not be read.</summary>
+internal sealed record JournalLoaded(IReadOnlyList<JournalEntry>? Records, Exception? Error);
 
 /// <summary>The journal refused or failed to store a record of this lifetime.</summary>
 internal sealed record JournalFailure(JournalEntry Entry, Exception Error);

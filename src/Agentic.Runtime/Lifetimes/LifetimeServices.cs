@@ -7,7 +7,33 @@ namespace Agentic.Runtime.Lifetimes;
 /// <summary>What every lifetime actor shares: journal writer, workers, node registry, clock and observers.</summary>
 internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<LifetimeOutcome>> _outcomes = new(StringComparer.Ordinal);
     private IJournalObserver[] _observers = [];
+
+    public IJournalStore Store => Journal.Store;
+
+    /// <summary>
+    /// The outcome of a lifetime, completed when its end record is durable. Kept here, not in the actor, because
+    /// a lifetime may passivate (waiting, paused) and re-activate many times before it ends.
+    /// </summary>
+    public Task<LifetimeOutcome> Outcome(string lifetimeId) =>
+        _outcomes.GetOrAdd(lifetimeId, static _ => new TaskCompletionSource<LifetimeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void CompleteOutcome(LifetimeOutcome outcome)
+    {
+        if (_outcomes.TryRemove(outcome.LifetimeId, out var waiter))
+        {
+            waiter.TrySetResult(outcome);
+        }
+    }
+
+    public void FailOutcome(string lifetimeId, Exception error)
+    {
+        if (_outcomes.TryRemove(lifetimeId, out var waiter))
+        {
+            waiter.TrySetException(error);
+        }
+    }
 
     public JournalWriter Journal { get; } = journal;
 

@@ -49,6 +49,9 @@ internal sealed class NodeRun : IThreadPoolWorkItem
 
     public string? Error { get; private set; }
 
+    /// <summary>Set when a task asked for input (<see cref="TaskContext.WaitForInput"/>): the execution waits.</summary>
+    public Payload? Prompt { get; private set; }
+
     public ExecutionTelemetry Telemetry { get; private set; } = ExecutionTelemetry.None;
 
     /// <summary>When the node body finished (timestamp), for the benchmark's step-gap measurement.</summary>
@@ -81,6 +84,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
                 context = ctx;
                 var pending = _registry.ResolveTask(Request.Node.Type).ExecuteAsync(ctx);
                 Result = pending.IsCompletedSuccessfully ? pending.Result : await WithTimeout(pending.AsTask(), Request.Node.Timeout).ConfigureAwait(false);
+                Prompt = ctx.InputPrompt;
             }
             else
             {
@@ -134,6 +138,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
     private void Fail(string error)
     {
         Result = null;
+        Prompt = null;
         NextTaskNames = null;
         Error = error;
     }

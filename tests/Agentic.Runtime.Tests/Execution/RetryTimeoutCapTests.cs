@@ -80,7 +80,7 @@ public class RetryTimeoutCapTests
     }
 
     private static AgentGraph Forever(int? cap) =>
-        (cap is null ? new GraphBuilder("forever") : new GraphBuilder("forever").IterationCap(cap.Value))
+        (cap is null ? new GraphBuilder("forever") : new GraphBuilder("forever-capped").IterationCap(cap.Value))
             .Task("a", "counter").Plan("p", "all").Edge("a", "p").Edge("p", "a").Build();
 
     [Fact]

@@ -36,6 +36,14 @@ public class DurabilityTests
 
         public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(phase, limit, cancellationToken);
 
+        public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken) => _inner.ListUnfinishedAsync(cancellationToken);
+
+        public ValueTask<string?> FindPinnedGraphHashAsync(string graphName, string graphVersion, CancellationToken cancellationToken) => _inner.FindPinnedGraphHashAsync(graphName, graphVersion, cancellationToken);
+
+        public ValueTask<LifetimeSnapshot?> ReadSnapshotAsync(string lifetimeId, CancellationToken cancellationToken) => _inner.ReadSnapshotAsync(lifetimeId, cancellationToken);
+
+        public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken) => _inner.WriteSnapshotAsync(snapshot, cancellationToken);
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
@@ -115,7 +123,7 @@ public class DurabilityTests
         await using var t = new TestRuntime(store);
         var graph = new GraphBuilder("bad").Task("a", "no-such-type").Build();
         var ex = Assert.Throws<Core.Validation.GraphValidationException>(() => t.Runtime.Start(graph));
-        Assert.Contains("task 'a' has unknown type 'no-such-type'; registered task types: counter, echo, fail, sleep, tag", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("task 'a' has unknown type 'no-such-type'; registered task types: counter, echo, fail, human, sleep, tag", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, store.LifetimeCount);
     }
 

@@ -1,0 +1,83 @@
+namespace Agentic.Core.Execution;
+
+/// <summary>
+/// Builds the first records of a fork: the parent's records up to the fork point, re-keyed to the fork's lifetime id
+/// (execution ids are derived from it), the start record naming the parent and the fork point. The parent is untouched.
+/// </summary>
+public static class JournalFork
+{
+    public static IReadOnlyList<JournalEntry> Rewrite(IReadOnlyList<JournalEntry> parentPrefix, string forkId, long fromSequence)
+    {
+        ArgumentNullException.ThrowIfNull(parentPrefix);
+        ArgumentException.ThrowIfNullOrWhiteSpace(forkId);
+        if (parentPrefix.Count == 0 || parentPrefix[0] is not LifetimeStartedEntry start)
+        {
+            throw new ArgumentException("a fork needs the parent's journal from its start record", nameof(parentPrefix));
+        }
+
+        var parentId = start.LifetimeId;
+        var last = parentPrefix[^1].Sequence;
+        if (fromSequence < 1 || fromSequence > last)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromSequence), fromSequence, $"lifetime {parentId} has records 1..{last}; fork from one of them");
+        }
+
+        var forked = new List<JournalEntry>((int)fromSequence);
+        foreach (var entry in parentPrefix)
+        {
+            if (entry.Sequence > fromSequence)
+            {
+                break;
+            }
+
+            forked.Add(entry switch
+            {
+                LifetimeStartedEntry s => new LifetimeStartedEntry
+                {
+                    LifetimeId = forkId,
+                    Sequence = s.Sequence,
+                    RecordedAt = s.RecordedAt,
+                    TenantId = s.TenantId,
+                    GraphName = s.GraphName,
+                    GraphVersion = s.GraphVersion,
+                    GraphHash = s.GraphHash,
+                    GraphJson = s.GraphJson,
+                    Input = s.Input,
+                    IterationCap = s.IterationCap,
+                    ForkOf = parentId,
+                    ForkSequence = fromSequence,
+                },
+                ExecutionEntry e => new ExecutionEntry
+                {
+                    LifetimeId = forkId,
+                    Sequence = e.Sequence,
+                    RecordedAt = e.RecordedAt,
+                    ExecutionId = Rekey(e.ExecutionId, parentId, forkId),
+                    NodeName = e.NodeName,
+                    NodeKind = e.NodeKind,
+                    NodeType = e.NodeType,
+                    Attempt = e.Attempt,
+                    Iteration = e.Iteration,
+                    Phase = e.Phase,
+                    ParentIds = e.ParentIds.Select(p => Rekey(p, parentId, forkId)).ToArray(),
+                    EdgeTaken = e.EdgeTaken,
+                    IdempotencyKey = Rekey(e.IdempotencyKey, parentId, forkId),
+                    StartedAt = e.StartedAt,
+                    Result = e.Result,
+                    NextTaskNames = e.NextTaskNames,
+                    Error = e.Error,
+                    Telemetry = e.Telemetry,
+                    ProvidedBy = e.ProvidedBy,
+                },
+                ControlEntry c => new ControlEntry { LifetimeId = forkId, Sequence = c.Sequence, RecordedAt = c.RecordedAt, Action = c.Action, Actor = c.Actor, Reason = c.Reason },
+                LifetimeEndedEntry => throw new ArgumentOutOfRangeException(nameof(fromSequence), fromSequence, $"record {entry.Sequence} of lifetime {parentId} is its end; fork from an earlier record"),
+                _ => throw new ArgumentException($"unknown journal entry type {entry.GetType().Name}", nameof(parentPrefix)),
+            });
+        }
+
+        return forked;
+    }
+
+    private static string Rekey(string id, string parentId, string forkId) =>
+        id.StartsWith(parentId, StringComparison.Ordinal) ? string.Concat(forkId, id.AsSpan(parentId.Length)) : id;
+}

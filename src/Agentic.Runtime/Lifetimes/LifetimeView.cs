@@ -1,0 +1,36 @@
+using Agentic.Core.Execution;
+
+namespace Agentic.Runtime.Lifetimes;
+
+/// <summary>What a lifetime looks like now: phase, counters, and the executions it awaits.</summary>
+public sealed record LifetimeView(
+    string LifetimeId,
+    string TenantId,
+    string GraphName,
+    string GraphVersion,
+    string GraphHash,
+    ExecutionPhase Phase,
+    long LastSequence,
+    long Executions,
+    int Iterations,
+    Payload? Result,
+    string? Reason,
+    IReadOnlyList<AwaitedExecution> Awaiting)
+{
+    internal static LifetimeView Of(LifetimeStateMachine machine) => new(
+        machine.LifetimeId,
+        machine.TenantId,
+        machine.Graph.Name,
+        machine.Graph.Version.ToString(),
+        machine.Graph.ContentHash,
+        machine.CurrentPhase,
+        machine.LastAppliedSequence,
+        machine.ExecutionCount,
+        machine.Iterations,
+        machine.Result,
+        machine.Reason,
+        machine.Active
+            .OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal)
+            .Select(r => new AwaitedExecution(r.ExecutionId, r.Node.Name, r.Node.Type, r.Attempt, r.Iteration, r.IsWaiting ? ExecutionPhase.Waiting : ExecutionPhase.Running, r.Prompt))
+            .ToList());
+}
