@@ -23,7 +23,7 @@ internal sealed class TestRuntime : IAsyncDisposable
 
         services.AddAgentic(b =>
         {
-            b.AddTask<TagTask>("tag").AddPlan<TargetPlan>("target");
+            b.AddTask<TagTask>("tag").AddTask<GateTask>("gate").AddTask<AskTask>("ask").AddPlan<TargetPlan>("target");
             if (configure is not null)
             {
                 b.Configure(configure);
@@ -38,6 +38,25 @@ internal sealed class TestRuntime : IAsyncDisposable
     public AgenticRuntime Runtime { get; }
 
     public TagTask Tags => _services.GetRequiredService<TagTask>();
+
+    public GateTask Gate => _services.GetRequiredService<GateTask>();
+
+    public AskTask Ask => _services.GetRequiredService<AskTask>();
+
+    /// <summary>Polls <paramref name="condition"/> (set by worker threads) until it holds, failing after 30 s.</summary>
+    public static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("timed out waiting until " + what);
+            }
+
+            await Task.Delay(5);
+        }
+    }
 
     public async Task<(LifetimeOutcome Outcome, List<JournalEntry> Journal)> RunAsync(AgentGraph graph, StartLifetimeOptions? options = null)
     {

@@ -62,3 +62,47 @@ public sealed class StubbornTask : ITaskHandler
         return context.Input;
     }
 }
+
+/// <summary>Blocks until the test opens the gate (or its token is cancelled); records every attempt it ran.</summary>
+public sealed class GateTask : ITaskHandler
+{
+    private TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConcurrentQueue<(string ExecutionId, int Attempt, string IdempotencyKey)> Runs { get; } = [];
+
+    public int Waiting => _waiting;
+
+    private int _waiting;
+
+    public void Open() => _open.TrySetResult();
+
+    public async ValueTask<Payload> ExecuteAsync(TaskContext context)
+    {
+        Runs.Enqueue((context.ExecutionId, context.Attempt, context.IdempotencyKey));
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _open.Task.WaitAsync(context.CancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
+        return context.Input;
+    }
+}
+
+/// <summary>Asks for input (a custom task using the SDK call) and counts how often its body ran.</summary>
+public sealed class AskTask : ITaskHandler
+{
+    private int _bodies;
+
+    public int Bodies => _bodies;
+
+    public ValueTask<Payload> ExecuteAsync(TaskContext context)
+    {
+        Interlocked.Increment(ref _bodies);
+        return ValueTask.FromResult(context.WaitForInput("approve " + context.NodeName + "?", context.Input));
+    }
+}
