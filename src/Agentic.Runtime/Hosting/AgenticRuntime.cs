@@ -51,6 +51,9 @@ public sealed class AgenticRuntime : IAsyncDisposable
 
     public JournalWriter Writer { get; }
 
+    /// <summary>Node executions submitted to workers and not yet finished.</summary>
+    public int RunningExecutions => _services.Workers.InFlight;
+
     /// <summary>Lifetime actors currently activated.</summary>
     public int LiveActivations => _host.ActivationCount;
 

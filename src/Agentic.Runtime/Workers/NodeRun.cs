@@ -41,6 +41,8 @@ internal sealed class NodeRun : IThreadPoolWorkItem
 
     internal ConcurrencyGate? Gate { get; set; }
 
+    internal WorkerPool? Pool { get; set; }
+
     public DateTimeOffset StartedAt { get; private set; }
 
     public Payload? Result { get; private set; }
@@ -132,6 +134,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         var latencyMs = _time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
         Telemetry = context is null ? new ExecutionTelemetry(0, 0, 0, latencyMs) : context.BuildTelemetry(latencyMs);
         Gate?.Release();
+        Pool?.Finished();
         _owner.PostAndRunIfIdle(this);
     }
 
