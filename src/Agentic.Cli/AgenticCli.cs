@@ -16,6 +16,14 @@ public static class AgenticCli
             GraphCommand.Create(io),
             JournalCommand.Create(io),
             NodesCommand.Create(io),
+            ResumeCommand.Create(io),
+            LifetimesCommand.Create(io),
+            ShowCommand.Create(io),
+            ControlCommand.Create(io, Core.Execution.LifetimeControl.Pause),
+            ControlCommand.Create(io, Core.Execution.LifetimeControl.Abort),
+            InputCommand.Create(io),
+            ReplayCommand.Create(io),
+            ForkCommand.Create(io),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
         // "@file" means a JSON input file here (--input @in.json), not a response file of arguments.

@@ -17,4 +17,12 @@ internal static class CliOptions
         Description = "text (for people) or json (one JSON document)",
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong("text", "json");
+
+    public static Option<string?> Reason() => new("--reason") { Description = "why (journaled with the command)" };
+
+    public static Option<string> By() => new("--by")
+    {
+        Description = "who asks (journaled with the command; default: the OS user)",
+        DefaultValueFactory = _ => Environment.UserName is { Length: > 0 } user ? user : "cli",
+    };
 }

@@ -45,6 +45,7 @@ internal sealed class ProgressPrinter : IJournalObserver
         LifetimeStartedEntry s => $"started {s.GraphName} {s.GraphVersion} (tenant {s.TenantId}, hash {s.GraphHash[..12]}, iteration cap {s.IterationCap})",
         ExecutionEntry e => DescribeExecution(e),
         LifetimeEndedEntry end => $"lifetime {end.Phase.ToWireName()}{(end.Reason is null ? "" : ": " + end.Reason)}",
+        ControlEntry c => $"{c.Action.ToString().ToLowerInvariant()} by {c.Actor}{(c.Reason is null ? "" : ": " + c.Reason)}",
         _ => entry.GetType().Name,
     };
 
@@ -53,7 +54,9 @@ internal sealed class ProgressPrinter : IJournalObserver
         var what = e.Phase switch
         {
             ExecutionPhase.Completed when e.NodeKind == NodeKind.Plan => "→ " + (e.NextTaskNames.Count == 0 ? "(branch ends)" : string.Join(", ", e.NextTaskNames)),
+            ExecutionPhase.Completed when e.ProvidedBy is not null => $"← input by {e.ProvidedBy}: " + JsonText.Shorten(e.Result?.ToJsonString() ?? "null", 60),
             ExecutionPhase.Completed => "→ " + JsonText.Shorten(e.Result?.ToJsonString() ?? "null", 70),
+            ExecutionPhase.Waiting => "… " + JsonText.Shorten(e.Result?.ToJsonString() ?? "null", 70),
             _ => e.Error ?? string.Empty,
         };
         var kind = e.NodeKind == NodeKind.Task ? "task" : "plan";

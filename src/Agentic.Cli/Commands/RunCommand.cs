@@ -22,9 +22,10 @@ internal static class RunCommand
         var tenant = new Option<string>("--tenant") { Description = "tenant the lifetime runs for", DefaultValueFactory = _ => "default" };
         var cap = new Option<int?>("--iteration-cap") { Description = "override the graph's iteration cap for this run" };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the journal in memory only (nothing is written to disk)" };
+        var count = new Option<int>("--count") { Description = "start this many lifetimes of the graph at once (prints a summary)", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Run a graph embedded, journaling every step, with live progress")
         {
-            graphArg, input, db, output, tenant, cap, inMemory,
+            graphArg, input, db, output, tenant, cap, inMemory, count,
         };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
@@ -42,13 +43,39 @@ internal static class RunCommand
             // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
             CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
             var runtime = services.GetRequiredService<AgenticRuntime>();
+            await runtime.EnsureVersionPinnedAsync(graph, ct).ConfigureAwait(false);
+            var options = new StartLifetimeOptions { Input = payload, TenantId = parse.GetValue(tenant), IterationCap = iterationCap, LifetimeId = null };
+            if (parse.GetValue(count) is var n && n != 1)
+            {
+                return n < 1 ? throw new CliInputException($"--count must be at least 1, got {n}") : await RunManyAsync(io, runtime, graph, options, n, json, ct).ConfigureAwait(false);
+            }
+
             var progress = json ? null : new ProgressPrinter(io.Console);
             using var subscription = progress is null ? null : runtime.Subscribe(progress);
-            var handle = runtime.Start(graph, new StartLifetimeOptions { Input = payload, TenantId = parse.GetValue(tenant), IterationCap = iterationCap, LifetimeId = null });
+            var handle = runtime.Start(graph, options);
             progress?.Follow(handle.LifetimeId);
             LifetimeOutcome outcome;
             try
             {
+                // Settled: ended, or parked waiting for input (or paused by someone else); a parked lifetime is not an error.
+                var settled = await runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(ct).ConfigureAwait(false);
+                if (!settled.Phase.IsTerminal())
+                {
+                    if (progress is not null)
+                    {
+                        await progress.StopAsync().ConfigureAwait(false);
+                        progress = null;
+                    }
+
+                    var code = LifetimeOutput.Print(io, settled, json);
+                    if (!json)
+                    {
+                        io.Console.MarkupLine($"[yellow]lifetime {handle.LifetimeId} is {settled.Phase.ToWireName()}[/]: continue with agentic input {handle.LifetimeId} <execution-id> <json> (or agentic resume)");
+                    }
+
+                    return code;
+                }
+
                 outcome = await handle.Completion.WaitAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -75,6 +102,44 @@ internal static class RunCommand
             return outcome.Phase == ExecutionPhase.Completed ? ExitCodes.Completed : ExitCodes.FailedOrAborted;
         }));
         return command;
+    }
+
+    /// <summary>Starts <paramref name="count"/> lifetimes at once (load, and the crash-recovery test) and prints a summary.</summary>
+    private static async Task<int> RunManyAsync(CliIo io, AgenticRuntime runtime, Core.Graphs.AgentGraph graph, StartLifetimeOptions options, int count, bool json, CancellationToken ct)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var handles = Enumerable.Range(0, count).Select(_ => runtime.Start(graph, options)).ToList();
+        if (!json)
+        {
+            io.Console.MarkupLine($"started {count} lifetimes of {Markup.Escape(graph.ToString())}");
+        }
+
+        var views = await Task.WhenAll(handles.Select(h => runtime.WhenSettledAsync(h.LifetimeId))).WaitAsync(ct).ConfigureAwait(false);
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var counts = views.GroupBy(v => v.Phase).OrderBy(g => g.Key).Select(g => (Phase: g.Key.ToWireName(), Count: g.Count())).ToList();
+        if (json)
+        {
+            io.Output.WriteLine(JsonText.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("lifetimes", count);
+                w.WriteNumber("wall_ms", Math.Round(elapsed.TotalMilliseconds, 1));
+                w.WriteStartObject("by_status");
+                foreach (var (phase, n) in counts)
+                {
+                    w.WriteNumber(phase, n);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            io.Console.MarkupLine($"{count} lifetimes settled in {elapsed.TotalMilliseconds:0} ms: {string.Join(", ", counts.Select(c => $"{c.Count} {c.Phase}"))}");
+        }
+
+        return views.Any(v => v.Phase is ExecutionPhase.Failed or ExecutionPhase.Aborted) ? ExitCodes.FailedOrAborted : ExitCodes.Completed;
     }
 
     internal static string ToJson(LifetimeOutcome o) => JsonText.Write(w =>

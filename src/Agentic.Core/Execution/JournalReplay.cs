@@ -35,6 +35,6 @@ public static class JournalReplay
             dispatch.Clear();
         }
 
-        return new ReplayReport(start.LifetimeId, records.Count, machine.CurrentPhase, machine.ExecutionCount, machine.Iterations, machine.Result, machine.Reason, decisions, divergence);
+        return new ReplayReport(start.LifetimeId, records.Count, machine.CurrentPhase, machine.ExecutionCount, machine.Iterations, machine.Result, machine.Reason, decisions, machine.Awaiting(), divergence);
     }
 }

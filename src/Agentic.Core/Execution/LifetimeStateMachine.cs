@@ -103,6 +103,12 @@ public sealed class LifetimeStateMachine
     /// <summary>Executions decided but not yet applied as finished.</summary>
     public IReadOnlyCollection<ExecutionRequest> Active => _active.Values;
 
+    /// <summary>The executions awaited now, in dispatch order: running (or held by a pause) or waiting for input.</summary>
+    public IReadOnlyList<AwaitedExecution> Awaiting() => _active.Values
+        .OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal)
+        .Select(r => new AwaitedExecution(r.ExecutionId, r.Node.Name, r.Node.Type, r.Attempt, r.Iteration, r.IsWaiting ? ExecutionPhase.Waiting : ExecutionPhase.Running, r.Prompt))
+        .ToList();
+
     public static LifetimeStateMachine Create(AgentGraph graph, string lifetimeId, string tenantId, Payload input, int iterationCap)
     {
         ArgumentNullException.ThrowIfNull(graph);

@@ -13,6 +13,7 @@ public sealed record ReplayReport(
     Payload? Result,
     string? Reason,
     IReadOnlyList<RoutingDecision> Decisions,
+    IReadOnlyList<AwaitedExecution> Awaiting,
     JournalDivergenceException? Divergence)
 {
     public bool Identical => Divergence is null;

@@ -29,8 +29,5 @@ public sealed record LifetimeView(
         machine.Iterations,
         machine.Result,
         machine.Reason,
-        machine.Active
-            .OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal)
-            .Select(r => new AwaitedExecution(r.ExecutionId, r.Node.Name, r.Node.Type, r.Attempt, r.Iteration, r.IsWaiting ? ExecutionPhase.Waiting : ExecutionPhase.Running, r.Prompt))
-            .ToList());
+        machine.Awaiting());
 }

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Agentic.Core.Execution;
+
+namespace Agentic.Cli.Commands;
+
+/// <summary><c>agentic pause|abort &lt;id&gt; [--reason]</c>: journals the command (with who and why) and prints the lifetime.</summary>
+internal static class ControlCommand
+{
+    public static Command Create(CliIo io, LifetimeControl action)
+    {
+        var verb = action.ToString().ToLowerInvariant();
+        var idArg = new Argument<string>("lifetime-id") { Description = $"the lifetime to {verb}" };
+        var db = CliOptions.Db();
+        var output = CliOptions.Output();
+        var reason = CliOptions.Reason();
+        var by = CliOptions.By();
+        var description = action == LifetimeControl.Pause
+            ? "Pause a lifetime: nothing new is dispatched; in-flight executions finish and are recorded"
+            : "Abort a lifetime: in-flight executions are cancelled and recorded as cancelled; terminal";
+        var command = new Command(verb, description) { idArg, db, output, reason, by };
+        command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
+        {
+            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
+            var id = parse.GetValue(idArg)!;
+            var actor = parse.GetValue(by)!;
+            var view = action == LifetimeControl.Pause
+                ? await cli.Runtime.PauseAsync(id, actor, parse.GetValue(reason)).ConfigureAwait(false)
+                : await cli.Runtime.AbortAsync(id, actor, parse.GetValue(reason)).ConfigureAwait(false);
+            view = await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false);
+            return LifetimeOutput.Print(io, view, parse.GetValue(output) == "json");
+        }));
+        return command;
+    }
+}

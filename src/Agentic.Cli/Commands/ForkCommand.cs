@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace Agentic.Cli.Commands;
+
+/// <summary><c>agentic fork &lt;id&gt; --from &lt;seq&gt;</c>: a new lifetime sharing the journal up to seq, run live from there.</summary>
+internal static class ForkCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var idArg = new Argument<string>("lifetime-id") { Description = "the lifetime to fork (left untouched)" };
+        var from = new Option<long>("--from") { Description = "last record to share (see agentic show)", Required = true };
+        var db = CliOptions.Db();
+        var output = CliOptions.Output();
+        var command = new Command("fork", "Start a new lifetime from a lifetime's record N and run it from there") { idArg, from, db, output };
+        command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
+        {
+            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
+            var handle = await cli.Runtime.ForkAsync(parse.GetValue(idArg)!, parse.GetValue(from), cancellationToken: ct).ConfigureAwait(false);
+            return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json");
+        }));
+        return command;
+    }
+}

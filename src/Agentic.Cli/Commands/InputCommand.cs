@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace Agentic.Cli.Commands;
+
+/// <summary><c>agentic input &lt;id&gt; &lt;execution&gt; JSON|@file</c>: completes a waiting execution, then runs the lifetime on.</summary>
+internal static class InputCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var idArg = new Argument<string>("lifetime-id") { Description = "the lifetime" };
+        var executionArg = new Argument<string>("execution-id") { Description = "the waiting execution (see agentic show)" };
+        var payloadArg = new Argument<string>("input") { Description = "its result: JSON text, or @file holding JSON" };
+        var db = CliOptions.Db();
+        var output = CliOptions.Output();
+        var by = CliOptions.By();
+        var command = new Command("input", "Provide the input a waiting execution asked for (exactly once)") { idArg, executionArg, payloadArg, db, output, by };
+        command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
+        {
+            var payload = InputText.Parse(parse.GetValue(payloadArg));
+            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
+            var id = parse.GetValue(idArg)!;
+            await cli.Runtime.ProvideInputAsync(id, parse.GetValue(executionArg)!, payload, parse.GetValue(by)!).ConfigureAwait(false);
+            return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json");
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using Agentic.Core.Execution;
+using Spectre.Console;
+
+namespace Agentic.Cli.Commands;
+
+/// <summary>
+/// <c>agentic show &lt;id&gt;</c>: phase, the executions awaited now, and the timeline. Rebuilt from the journal by
+/// replay, so showing a lifetime never runs or re-activates it.
+/// </summary>
+internal static class ShowCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var idArg = new Argument<string>("lifetime-id") { Description = "the lifetime to show" };
+        var db = CliOptions.Db();
+        var output = CliOptions.Output();
+        var command = new Command("show", "Show a lifetime: phase, current nodes, timeline") { idArg, db, output };
+        command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
+        {
+            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
+            var id = parse.GetValue(idArg)!;
+            var records = await cli.Runtime.Journal.ReadAsync(id, 1, ct).ToListAsync(ct).ConfigureAwait(false);
+            if (records.Count == 0)
+            {
+                throw new CliInputException($"no lifetime '{id}' in {parse.GetValue(db)}");
+            }
+
+            var report = JournalReplay.Replay(records);
+            var start = (LifetimeStartedEntry)records[0];
+            if (parse.GetValue(output) == "json")
+            {
+                io.Output.WriteLine(JsonText.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("lifetime_id", id);
+                    w.WriteString("graph", start.GraphName);
+                    w.WriteString("version", start.GraphVersion);
+                    w.WriteString("status", report.Phase.ToWireName());
+                    if (start.ForkOf is not null)
+                    {
+                        w.WriteString("fork_of", start.ForkOf);
+                        w.WriteNumber("fork_sequence", start.ForkSequence);
+                    }
+
+                    w.WriteNumber("executions", report.Executions);
+                    w.WriteNumber("iterations", report.Iterations);
+                    JsonText.WritePayload(w, "result", report.Result);
+                    LifetimeText.WriteAwaiting(w, report.Awaiting);
+                    w.WritePropertyName("timeline");
+                    w.WriteRawValue(JournalCommand.ToJson(records));
+                    w.WriteEndObject();
+                }));
+                return ExitCodes.Completed;
+            }
+
+            io.Console.MarkupLine($"[bold]lifetime {id}[/]: {report.Phase.ToWireName()} — {Markup.Escape($"{start.GraphName} {start.GraphVersion}")}, {report.Executions} execution(s), {records.Count} record(s){(start.ForkOf is null ? "" : $", forked from {start.ForkOf} at record {start.ForkSequence}")}");
+            if (report.Awaiting.Count > 0)
+            {
+                io.Console.MarkupLine("awaiting:");
+                LifetimeText.PrintAwaiting(io, report.Awaiting);
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("seq", "at", "record");
+            var t0 = records[0].RecordedAt;
+            foreach (var r in records)
+            {
+                table.AddRow(r.Sequence.ToString(CultureInfo.InvariantCulture), $"+{(r.RecordedAt - t0).TotalMilliseconds:0.###} ms", Markup.Escape(ProgressPrinter.Describe(r)));
+            }
+
+            io.Console.Write(table);
+            return ExitCodes.Completed;
+        }));
+        return command;
+    }
+}
