@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D] [--runs 5] [--sync full|normal]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,M] [--runs 5] [--sync full|normal]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 var workloads = Arg("--workload", "A,B,D").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "5"), CultureInfo.InvariantCulture);
@@ -25,8 +25,12 @@ try
                 exit |= await Measure("D", "none", lifetimes: 1, steps: 1000, sqlite: null);
                 exit |= await Measure("D", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d.db"));
                 break;
+            case "M":
+                exit |= await ParkedWorkload.RunAsync(10_000, Path.Combine(dir, "m10k.db"));
+                exit |= await ParkedWorkload.RunAsync(100_000, Path.Combine(dir, "m100k.db"));
+                break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, M)");
                 return 2;
         }
     }
