@@ -98,6 +98,9 @@ public sealed class LifetimeStateMachine
 
     public long LastAppliedSequence => _lastApplied;
 
+    /// <summary>Paused, or a pause is recorded and not yet applied: dispatch nothing new (cheap: on the dispatch path).</summary>
+    public bool IsPaused => (_controlPhase ?? Phase) == ExecutionPhase.Paused;
+
     public bool IsEnding => _ending is not null;
 
     /// <summary>Executions decided but not yet applied as finished.</summary>

@@ -403,7 +403,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void Dispatch(ExecutionRequest request, bool delayed)
     {
-        if (_machine!.CurrentPhase == ExecutionPhase.Paused)
+        if (_machine!.IsPaused)
         {
             _held.Add(request);
             return;
