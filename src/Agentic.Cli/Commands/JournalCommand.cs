@@ -123,6 +123,12 @@ internal static class JournalCommand
     private static void PrintTable(CliIo io, List<JournalEntry> records)
     {
         io.Console.MarkupLine($"[bold]lifetime {Markup.Escape(records[0].LifetimeId)}[/] — {records.Count} records");
+        PrintTimeline(io, records);
+    }
+
+    /// <summary>The records as a table: sequence, time since the start record, description.</summary>
+    internal static void PrintTimeline(CliIo io, IReadOnlyList<JournalEntry> records)
+    {
         var table = new Table().Border(TableBorder.Simple).AddColumns("seq", "at", "record");
         var t0 = records[0].RecordedAt;
         foreach (var r in records)

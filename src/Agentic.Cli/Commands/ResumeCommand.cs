@@ -38,37 +38,7 @@ internal static class ResumeCommand
 
             var views = await Task.WhenAll(handles.Select(h => cli.Runtime.WhenSettledAsync(h.LifetimeId))).WaitAsync(ct).ConfigureAwait(false);
             var elapsed = TimeProvider.System.GetElapsedTime(started);
-            var counts = views.GroupBy(v => v.Phase).OrderBy(g => g.Key).Select(g => (Phase: g.Key.ToWireName(), Count: g.Count())).ToList();
-            if (json)
-            {
-                io.Output.WriteLine(JsonText.Write(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("recovered", views.Length);
-                    w.WriteNumber("recovery_ms", Math.Round(elapsed.TotalMilliseconds, 1));
-                    w.WriteStartObject("by_status");
-                    foreach (var (phase, count) in counts)
-                    {
-                        w.WriteNumber(phase, count);
-                    }
-
-                    w.WriteEndObject();
-                    w.WriteStartArray("lifetimes");
-                    foreach (var v in views)
-                    {
-                        LifetimeText.Write(w, v);
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }));
-            }
-            else
-            {
-                io.Console.MarkupLine($"recovered {views.Length} lifetime(s) in {elapsed.TotalMilliseconds:0} ms: {string.Join(", ", counts.Select(c => $"{c.Count} {c.Phase}"))}");
-            }
-
-            return views.Any(v => v.Phase is ExecutionPhase.Failed or ExecutionPhase.Aborted) ? ExitCodes.FailedOrAborted : ExitCodes.Completed;
+            return SettledSummary.Print(io, views, elapsed, json, "recovered", "recovered", "recovery_ms", listLifetimes: true);
         }));
         return command;
     }

@@ -116,30 +116,7 @@ internal static class RunCommand
 
         var views = await Task.WhenAll(handles.Select(h => runtime.WhenSettledAsync(h.LifetimeId))).WaitAsync(ct).ConfigureAwait(false);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
-        var counts = views.GroupBy(v => v.Phase).OrderBy(g => g.Key).Select(g => (Phase: g.Key.ToWireName(), Count: g.Count())).ToList();
-        if (json)
-        {
-            io.Output.WriteLine(JsonText.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("lifetimes", count);
-                w.WriteNumber("wall_ms", Math.Round(elapsed.TotalMilliseconds, 1));
-                w.WriteStartObject("by_status");
-                foreach (var (phase, n) in counts)
-                {
-                    w.WriteNumber(phase, n);
-                }
-
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }));
-        }
-        else
-        {
-            io.Console.MarkupLine($"{count} lifetimes settled in {elapsed.TotalMilliseconds:0} ms: {string.Join(", ", counts.Select(c => $"{c.Count} {c.Phase}"))}");
-        }
-
-        return views.Any(v => v.Phase is ExecutionPhase.Failed or ExecutionPhase.Aborted) ? ExitCodes.FailedOrAborted : ExitCodes.Completed;
+        return SettledSummary.Print(io, views, elapsed, json, "settled", "lifetimes", "wall_ms", listLifetimes: false);
     }
 
     internal static string ToJson(LifetimeOutcome o) => JsonText.Write(w =>

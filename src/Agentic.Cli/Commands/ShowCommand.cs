@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Agentic.Core.Execution;
 using Spectre.Console;
 
@@ -62,14 +61,7 @@ internal static class ShowCommand
                 LifetimeText.PrintAwaiting(io, report.Awaiting);
             }
 
-            var table = new Table().Border(TableBorder.Simple).AddColumns("seq", "at", "record");
-            var t0 = records[0].RecordedAt;
-            foreach (var r in records)
-            {
-                table.AddRow(r.Sequence.ToString(CultureInfo.InvariantCulture), $"+{(r.RecordedAt - t0).TotalMilliseconds:0.###} ms", Markup.Escape(ProgressPrinter.Describe(r)));
-            }
-
-            io.Console.Write(table);
+            JournalCommand.PrintTimeline(io, records);
             return ExitCodes.Completed;
         }));
         return command;

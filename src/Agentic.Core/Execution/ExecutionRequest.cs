@@ -39,10 +39,10 @@ public sealed class ExecutionRequest
     /// <summary>Set once the outcome has been turned into a record, so termination never records it twice.</summary>
     internal bool Recorded { get; set; }
 
-    /// <summary>The same execution (id, idempotency key, inputs) as another attempt.</summary>
-    public ExecutionRequest WithAttempt(int attempt) => new()
+    /// <summary>The same execution (idempotency key, inputs) as another attempt; a retry also gets a new execution id.</summary>
+    public ExecutionRequest WithAttempt(int attempt, string? executionId = null) => new()
     {
-        ExecutionId = ExecutionId,
+        ExecutionId = executionId ?? ExecutionId,
         Node = Node,
         Attempt = attempt,
         Iteration = Iteration,

@@ -744,18 +744,7 @@ public sealed class LifetimeStateMachine
 
     private ExecutionRequest Retry(ExecutionRequest failed, string executionId)
     {
-        var retry = new ExecutionRequest
-        {
-            ExecutionId = executionId,
-            Node = failed.Node,
-            Attempt = failed.Attempt + 1,
-            Iteration = failed.Iteration,
-            Inputs = failed.Inputs,
-            ParentIds = failed.ParentIds,
-            EdgeTaken = failed.EdgeTaken,
-            IdempotencyKey = failed.IdempotencyKey,
-            Branch = failed.Branch,
-        };
+        var retry = failed.WithAttempt(failed.Attempt + 1, executionId);
         _dispatch!.Add(retry);
         return retry;
     }

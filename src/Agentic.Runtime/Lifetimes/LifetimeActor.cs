@@ -244,46 +244,30 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             case AwaitSettled settled:
                 _settleWaiters.Add(settled.Reply);
                 break;
-            case ControlLifetime control:
-                Control(control);
+            case ControlLifetime c:
+                RecordRequest(now => _machine.RecordControl(c.Action, c.Actor, c.Reason, now), c.Reply);
                 break;
-            case ProvideInput input:
-                Input(input);
+            case ProvideInput i:
+                RecordRequest(now => _machine.RecordInput(i.ExecutionId, i.Input, i.Actor, now), i.Reply);
                 break;
         }
     }
 
-    private void Control(ControlLifetime control)
+    /// <summary>Records an operator's request, replying once the record is durable, or at once with the refusal.</summary>
+    private void RecordRequest(Func<DateTimeOffset, JournalEntry> record, TaskCompletionSource<LifetimeView> reply)
     {
-        ControlEntry entry;
+        JournalEntry entry;
         try
         {
-            entry = _machine!.RecordControl(control.Action, control.Actor, control.Reason, services.Time.GetUtcNow());
+            entry = record(services.Time.GetUtcNow());
         }
         catch (LifetimeControlException ex)
         {
-            control.Reply.TrySetException(ex);
+            reply.TrySetException(ex);
             return;
         }
 
-        _replies[entry.Sequence] = control.Reply;
-        Append(entry);
-    }
-
-    private void Input(ProvideInput input)
-    {
-        ExecutionEntry entry;
-        try
-        {
-            entry = _machine!.RecordInput(input.ExecutionId, input.Input, input.Actor, services.Time.GetUtcNow());
-        }
-        catch (LifetimeControlException ex)
-        {
-            input.Reply.TrySetException(ex);
-            return;
-        }
-
-        _replies[entry.Sequence] = input.Reply;
+        _replies[entry.Sequence] = reply;
         Append(entry);
     }
 
