@@ -1,10 +1,14 @@
 using Agentic.Runtime.Hosting;
+using Agentic.Storage.Blobs;
 using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.Cli;
 
-/// <summary>The embedded runtime as the CLI uses it: built-in nodes, SQLite journal unless told to keep it in memory.</summary>
+/// <summary>
+/// The embedded runtime as the CLI uses it: built-in nodes, SQLite journal unless told to keep it in memory, and
+/// large results in a <c>blobs</c> folder next to the database.
+/// </summary>
 internal static class CliServices
 {
     public static ServiceProvider Build(string? dbPath)
@@ -12,9 +16,12 @@ internal static class CliServices
         var services = new ServiceCollection().AddAgentic();
         if (dbPath is not null)
         {
+            services.AddLocalBlobStore(BlobRootFor(dbPath));
             services.AddSqliteJournal(o => o.Path = dbPath);
         }
 
         return services.BuildServiceProvider();
     }
+
+    public static string BlobRootFor(string dbPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "blobs");
 }

@@ -1,4 +1,5 @@
 using Agentic.Contracts.V1;
+using Agentic.Core.Blobs;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Google.Protobuf;
@@ -93,7 +94,11 @@ public static class JournalRecordMapper
         return record;
     }
 
-    public static JournalEntry FromProto(JournalRecord record)
+    /// <summary>
+    /// The domain entry of a record. Payloads stored as blob references are read through <paramref name="blobs"/> on
+    /// first use (without a reader, using such a payload throws <see cref="BlobUnavailableException"/>).
+    /// </summary>
+    public static JournalEntry FromProto(JournalRecord record, IBlobReader? blobs = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         var recordedAt = record.RecordedAt.ToDateTimeOffset();
@@ -111,7 +116,7 @@ public static class JournalRecordMapper
                     GraphVersion = s.GraphVersion,
                     GraphHash = s.GraphHash,
                     GraphJson = s.GraphJson,
-                    Input = FromResult(s.Input, record) ?? Payload.EmptyObject,
+                    Input = FromResult(s.Input, blobs) ?? Payload.EmptyObject,
                     IterationCap = s.IterationCap,
                     ForkOf = NullIfEmpty(s.ForkOf),
                     ForkSequence = s.ForkSequence,
@@ -135,10 +140,10 @@ public static class JournalRecordMapper
                 };
             case JournalRecord.BodyOneofCase.TaskExecution:
                 var t = record.TaskExecution;
-                return Execution(record, t.Header, NodeKind.Task, t.TaskType, FromResult(t.Result, record), [], NullIfEmpty(t.Result?.ErrorMessage), t.Telemetry);
+                return Execution(record, t.Header, NodeKind.Task, t.TaskType, FromResult(t.Result, blobs), [], NullIfEmpty(t.Result?.ErrorMessage), t.Telemetry);
             case JournalRecord.BodyOneofCase.PlanExecution:
                 var p = record.PlanExecution;
-                return Execution(record, p.Header, NodeKind.Plan, p.PlanType, FromResult(p.Result?.Payload, record), p.Result?.NextTaskNames.ToArray() ?? [], NullIfEmpty(p.Result?.ErrorMessage), p.Telemetry);
+                return Execution(record, p.Header, NodeKind.Plan, p.PlanType, FromResult(p.Result?.Payload, blobs), p.Result?.NextTaskNames.ToArray() ?? [], NullIfEmpty(p.Result?.ErrorMessage), p.Telemetry);
             case JournalRecord.BodyOneofCase.LifetimeEnded:
                 var end = record.LifetimeEnded;
                 return new LifetimeEndedEntry
@@ -147,7 +152,7 @@ public static class JournalRecordMapper
                     Sequence = record.Sequence,
                     RecordedAt = recordedAt,
                     Phase = FromWire(end.Phase),
-                    Result = FromResult(end.Result, record),
+                    Result = FromResult(end.Result, blobs),
                     Reason = NullIfEmpty(end.Reason),
                     CauseExecutionId = NullIfEmpty(end.CauseExecutionId),
                     Iterations = end.Iterations,
@@ -160,7 +165,7 @@ public static class JournalRecordMapper
 
     public static byte[] Serialize(JournalEntry entry) => ToProto(entry).ToByteArray();
 
-    public static JournalEntry Deserialize(ReadOnlySpan<byte> bytes) => FromProto(JournalRecord.Parser.ParseFrom(bytes));
+    public static JournalEntry Deserialize(ReadOnlySpan<byte> bytes, IBlobReader? blobs = null) => FromProto(JournalRecord.Parser.ParseFrom(bytes), blobs);
 
     public static WirePhase ToWire(CorePhase phase) => phase switch
     {
@@ -243,15 +248,27 @@ public static class JournalRecordMapper
         LatencyMs = t.LatencyMs,
     };
 
-    private static TaskResult ToResult(Payload payload, string? error = null) => new()
+    private static TaskResult ToResult(Payload payload, string? error = null)
     {
-        InlineData = ByteString.CopyFrom(payload.Bytes.Span),
-        MediaType = payload.MediaType,
-        SizeBytes = (ulong)payload.Bytes.Length,
-        ErrorMessage = error ?? string.Empty,
-    };
+        var result = new TaskResult
+        {
+            MediaType = payload.MediaType,
+            SizeBytes = (ulong)payload.Length,
+            ErrorMessage = error ?? string.Empty,
+        };
+        if (payload.Blob is { } blob)
+        {
+            result.Blob = new V1.BlobReference { Uri = blob.Uri, SizeBytes = (ulong)blob.SizeBytes, MediaType = blob.MediaType, Sha256 = blob.Sha256 };
+        }
+        else
+        {
+            result.InlineData = ByteString.CopyFrom(payload.Bytes.Span);
+        }
 
-    private static Payload? FromResult(TaskResult? result, JournalRecord record)
+        return result;
+    }
+
+    private static Payload? FromResult(TaskResult? result, IBlobReader? blobs)
     {
         if (result is null)
         {
@@ -261,7 +278,7 @@ public static class JournalRecordMapper
         return result.DataCase switch
         {
             TaskResult.DataOneofCase.InlineData => Payload.FromTrusted(result.InlineData.Memory, result.MediaType),
-            TaskResult.DataOneofCase.Blob => throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence} references blob {result.Blob.Uri}; this store has no blob store configured"),
+            TaskResult.DataOneofCase.Blob => Payload.FromBlob(new Core.Blobs.BlobReference(result.Blob.Uri, (long)result.Blob.SizeBytes, NullIfEmpty(result.Blob.MediaType) ?? result.MediaType, result.Blob.Sha256), blobs),
             _ => null,
         };
     }

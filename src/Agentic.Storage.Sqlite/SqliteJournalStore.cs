@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Agentic.Contracts;
+using Agentic.Core.Blobs;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Runtime.Journal;
@@ -29,9 +30,14 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
     private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _pending = new(StringComparer.Ordinal);
 
-    public SqliteJournalStore(SqliteJournalOptions options)
+    private readonly IBlobReader? _blobs;
+
+    /// <param name="options">File and durability settings.</param>
+    /// <param name="blobs">Reads results that records carry as blob references (on first use); none: such results cannot be read.</param>
+    public SqliteJournalStore(SqliteJournalOptions options, IBlobReader? blobs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _blobs = blobs;
         Path = System.IO.Path.GetFullPath(options.Path);
         var dir = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(dir))
@@ -120,7 +126,7 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return JournalRecordMapper.Deserialize((byte[])reader.GetValue(0));
+            yield return JournalRecordMapper.Deserialize((byte[])reader.GetValue(0), _blobs);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
+using Agentic.Storage.Blobs;
 using Agentic.Storage.Sqlite;
 using Spectre.Console;
 
@@ -26,7 +27,7 @@ internal static class JournalCommand
             }
 
             var id = parse.GetValue(idArg)!;
-            await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = path });
+            await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = path }, new LocalBlobStore(CliServices.BlobRootFor(path)));
             var records = new List<JournalEntry>();
             await foreach (var entry in store.ReadAsync(id, 1, ct).ConfigureAwait(false))
             {

@@ -36,6 +36,9 @@ public sealed class ExecutionRequest
     /// <summary>What the waiting execution asked (the Waiting record's payload).</summary>
     public Payload? Prompt { get; internal set; }
 
+    /// <summary>For a re-run after recovery (not yet recorded): the attempt the journal's records imply.</summary>
+    internal int? JournaledAttempt { get; set; }
+
     /// <summary>Set once the outcome has been turned into a record, so termination never records it twice.</summary>
     internal bool Recorded { get; set; }
 

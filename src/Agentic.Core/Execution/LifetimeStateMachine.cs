@@ -9,7 +9,7 @@ namespace Agentic.Core.Execution;
 /// applying a journal again rebuilds the same state and the same decisions without running any node.
 /// Not thread-safe: one lifetime is driven by one actor at a time.
 /// </summary>
-public sealed class LifetimeStateMachine
+public sealed partial class LifetimeStateMachine
 {
     private readonly ExecutableGraph _graph;
     private readonly Dictionary<string, ExecutionRequest> _active = new(StringComparer.Ordinal);
@@ -340,6 +340,8 @@ public sealed class LifetimeStateMachine
         for (var i = 0; i < lost.Count; i++)
         {
             var again = lost[i].WithAttempt(lost[i].Attempt + 1);
+            // The journal still implies the earlier attempt until the re-run is recorded; a snapshot keeps that one.
+            again.JournaledAttempt = lost[i].JournaledAttempt ?? lost[i].Attempt;
             _active[again.ExecutionId] = again;
             lost[i] = again;
         }

@@ -1,30 +1,54 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agentic.Core.Blobs;
 
 namespace Agentic.Core.Execution;
 
 /// <summary>
 /// An immutable result or input: UTF-8 bytes with a media type, JSON by default. The JSON tree is parsed once,
-/// on first use, so payloads that are only passed along are never parsed.
+/// on first use, so payloads that are only passed along are never parsed. A large payload may live in the blob
+/// store (<see cref="Blob"/>): the journal then records only the reference, and the bytes are read on first use.
 /// </summary>
 public sealed class Payload
 {
     public const string JsonMediaType = "application/json";
 
+    private readonly ReadOnlyMemory<byte> _bytes;
+
+    // Only for payloads read back as a blob reference. PublicationOnly: a failed read is not cached, so a blob restored
+    // after an error is read on the next use.
+    private readonly Lazy<ReadOnlyMemory<byte>>? _blobBytes;
     private JsonDocument? _document;
 
-    private Payload(ReadOnlyMemory<byte> utf8, string mediaType)
+    private Payload(ReadOnlyMemory<byte> utf8, string mediaType, BlobReference? blob = null)
     {
-        Bytes = utf8;
+        _bytes = utf8;
         MediaType = mediaType;
+        Blob = blob;
+    }
+
+    private Payload(BlobReference blob, IBlobReader? reader)
+    {
+        MediaType = string.IsNullOrEmpty(blob.MediaType) ? JsonMediaType : blob.MediaType;
+        Blob = blob;
+        _blobBytes = new Lazy<ReadOnlyMemory<byte>>(
+            () => reader is null ? throw new BlobUnavailableException(blob, "cannot be read: no blob store is configured") : reader.Read(blob),
+            LazyThreadSafetyMode.PublicationOnly);
     }
 
     public static Payload EmptyObject { get; } = new("{}"u8.ToArray(), JsonMediaType);
 
-    public ReadOnlyMemory<byte> Bytes { get; }
+    /// <summary>The content. For a payload read back as a blob reference, the first use reads (and verifies) the blob.</summary>
+    public ReadOnlyMemory<byte> Bytes => _blobBytes is null ? _bytes : _blobBytes.Value;
+
+    /// <summary>Size in bytes, known without reading a blob.</summary>
+    public long Length => Blob?.SizeBytes ?? _bytes.Length;
 
     public string MediaType { get; }
+
+    /// <summary>Set when the content is stored in the blob store; the journal then carries this reference, not the bytes.</summary>
+    public BlobReference? Blob { get; }
 
     public bool IsJson => MediaType == JsonMediaType;
 
@@ -72,6 +96,20 @@ public sealed class Payload
 
     /// <summary>Trusted bytes already known to be valid (read back from the journal).</summary>
     public static Payload FromTrusted(ReadOnlyMemory<byte> bytes, string mediaType) => new(bytes, string.IsNullOrEmpty(mediaType) ? JsonMediaType : mediaType);
+
+    /// <summary>A payload journaled as a reference to a blob whose content is read through <paramref name="reader"/> on first use.</summary>
+    public static Payload FromBlob(BlobReference blob, IBlobReader? reader)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        return new Payload(blob, reader);
+    }
+
+    /// <summary>The same content, now also stored as <paramref name="blob"/>: journaled by reference from here on.</summary>
+    public Payload WithBlob(BlobReference blob)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        return new Payload(Bytes, MediaType, blob) { _document = _document };
+    }
 
     /// <summary>A mutable copy of the JSON, for tasks that build their result from their input.</summary>
     public JsonNode? ToJsonNode() => IsJson ? JsonNode.Parse(Bytes.Span) : null;

@@ -3,6 +3,7 @@ using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Core.Validation;
 using Agentic.Runtime.Actors;
+using Agentic.Runtime.Blobs;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
@@ -26,7 +27,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Version), string> _pins = new();
     private int _disposed;
 
-    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null)
+    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(store);
@@ -36,7 +37,9 @@ public sealed class AgenticRuntime : IAsyncDisposable
         _options = options;
         _time = time;
         Writer = new JournalWriter(store, options.JournalMaxBatch, loggerFactory.CreateLogger<JournalWriter>());
-        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.InlineResultLimit);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SnapshotEvery);
+        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery);
         foreach (var observer in observers ?? [])
         {
             _services.AddObserver(observer);
@@ -53,6 +56,9 @@ public sealed class AgenticRuntime : IAsyncDisposable
 
     /// <summary>Node executions submitted to workers and not yet finished.</summary>
     public int RunningExecutions => _services.Workers.InFlight;
+
+    /// <summary>What re-activations from the journal cost: records applied, snapshots used, ignored and taken.</summary>
+    public ActivationCounters Activations => _services.Counters;
 
     /// <summary>Lifetime actors currently activated.</summary>
     public int LiveActivations => _host.ActivationCount;
@@ -127,11 +133,13 @@ public sealed class AgenticRuntime : IAsyncDisposable
     public Task<LifetimeView> AbortAsync(string lifetimeId, string actor, string? reason = null) => Control(lifetimeId, LifetimeControl.Abort, actor, reason);
 
     /// <summary>Completes a waiting execution with <paramref name="input"/>, exactly once; returns once the input is durable.</summary>
-    public Task<LifetimeView> ProvideInputAsync(string lifetimeId, string executionId, Payload input, string actor)
+    public async Task<LifetimeView> ProvideInputAsync(string lifetimeId, string executionId, Payload input, string actor)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        return Ask(lifetimeId, reply => new ProvideInput(executionId, input, actor, reply));
+        // Large input goes to the blob store first, like a large result, so its record carries only the reference.
+        input = await _services.Offload.OffloadAsync(input, CancellationToken.None).ConfigureAwait(false);
+        return await Ask(lifetimeId, reply => new ProvideInput(executionId, input, actor, reply)).ConfigureAwait(false);
     }
 
     /// <summary>The lifetime's phase, counters and awaited executions (loading it from the journal if it is not live).</summary>
@@ -147,8 +155,13 @@ public sealed class AgenticRuntime : IAsyncDisposable
         var view = await InspectAsync(lifetimeId).ConfigureAwait(false);
         if (view.Phase.IsTerminal() && !outcome.IsCompleted)
         {
-            var end = await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false);
-            _services.CompleteOutcome(LifetimeReplay.OutcomeOf(end));
+            // Ended before this runtime saw it (no actor will report it): the outcome is in the end record. If the end
+            // is decided but not yet durable, the actor completes the outcome when it is.
+            var records = await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false);
+            if (records[^1] is LifetimeEndedEntry)
+            {
+                _services.CompleteOutcome(LifetimeReplay.OutcomeOf(records));
+            }
         }
 
         return await outcome.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Agentic.Runtime.Blobs;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
@@ -30,7 +31,8 @@ public static class AgenticServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AgenticRuntimeOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetServices<IJournalObserver>()));
+            sp.GetServices<IJournalObserver>(),
+            sp.GetService<IBlobStore>()));
         return services;
     }
 }

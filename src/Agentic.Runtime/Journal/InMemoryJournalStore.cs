@@ -142,7 +142,8 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
     public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        _snapshots[snapshot.LifetimeId] = snapshot;
+        // Snapshot writes may finish out of order: an older one never replaces a newer one.
+        _snapshots.AddOrUpdate(snapshot.LifetimeId, snapshot, (_, current) => snapshot.Sequence > current.Sequence ? snapshot : current);
         return ValueTask.CompletedTask;
     }
 

@@ -29,6 +29,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private int _running;
     private int _unacknowledged;
     private long _silentThrough;
+    private long _snapshotSequence;
     private bool _done;
 
     public bool CanPassivate => IsSettled;
@@ -126,52 +127,29 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private void BeginLoad(object first)
     {
         _loadingBuffer = [first];
-        var store = services.Store;
         var id = self.Key;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var records = new List<JournalEntry>();
-                await foreach (var record in store.ReadAsync(id, 1, CancellationToken.None).ConfigureAwait(false))
-                {
-                    records.Add(record);
-                }
-
-                self.Post(new JournalLoaded(records, null));
-            }
-            catch (Exception ex)
-            {
-                self.Post(new JournalLoaded(null, ex));
-            }
-        });
+        _ = Task.Run(async () => self.Post(await LifetimeLoader.LoadAsync(services.Store, id, services.Offload.Store, services).ConfigureAwait(false)));
     }
 
     private void Loaded(JournalLoaded loaded)
     {
         var buffered = _loadingBuffer ?? [];
         _loadingBuffer = null;
-        var failure = loaded.Error is not null
-            ? $"lifetime {self.Key}: its journal could not be read: {loaded.Error.Message}"
-            : loaded.Records is not { Count: > 0 } || loaded.Records[0] is not LifetimeStartedEntry
-                ? $"lifetime {self.Key} is not in the journal"
-                : null;
-        if (failure is null)
-        {
-            failure = Rebuild(loaded.Records!);
-        }
-
-        if (failure is not null)
+        if (loaded.Machine is not { } machine)
         {
             _done = true;
             foreach (var message in buffered)
             {
-                Reply(message)?.TrySetException(new KeyNotFoundException(failure));
+                Reply(message)?.TrySetException(new KeyNotFoundException(loaded.Failure));
             }
 
             return;
         }
 
+        _machine = machine;
+        _startedAt = loaded.StartedAt;
+        _snapshotSequence = loaded.SnapshotSequence;
+        _done = machine.Phase.IsTerminal();
         foreach (var message in buffered)
         {
             Command(message);
@@ -197,32 +175,6 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         {
             Dispatch(request, delayed: false);
         }
-    }
-
-    /// <summary>Applies the journal to a fresh machine without running anything; returns why it cannot, if so.</summary>
-    private string? Rebuild(IReadOnlyList<JournalEntry> records)
-    {
-        var start = (LifetimeStartedEntry)records[0];
-        try
-        {
-            var machine = LifetimeStateMachine.FromStart(start);
-            var scratch = new List<ExecutionRequest>();
-            foreach (var record in records)
-            {
-                machine.Apply(record, scratch);
-                scratch.Clear();
-            }
-
-            _machine = machine;
-            _startedAt = start.RecordedAt;
-        }
-        catch (JournalDivergenceException ex)
-        {
-            return $"lifetime {self.Key} cannot be re-activated: {ex.Message}";
-        }
-
-        _done = records[^1] is LifetimeEndedEntry;
-        return null;
     }
 
     private void Command(object message)
@@ -319,6 +271,11 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
+        if (end is null && _unacknowledged == 0 && services.SnapshotEvery > 0 && entry.Sequence > _silentThrough && entry.Sequence - _snapshotSequence >= services.SnapshotEvery)
+        {
+            TakeSnapshot();
+        }
+
         if (entry.Sequence <= _silentThrough)
         {
             // A fork's copied prefix: its decisions are already recorded in it; run only what the prefix leaves open.
@@ -361,6 +318,36 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         {
             Finish(ended.Phase, ended.Result, ended.Reason);
         }
+    }
+
+    /// <summary>
+    /// Every record made is applied (nothing unacknowledged), so the state equals a replay of the journal so far:
+    /// serialize it here, store it off the actor. A failed write costs only a longer next activation.
+    /// </summary>
+    private void TakeSnapshot()
+    {
+        var machine = _machine!;
+        if (machine.CaptureSnapshot() is not { } state)
+        {
+            return;
+        }
+
+        _snapshotSequence = machine.LastAppliedSequence;
+        var snapshot = new LifetimeSnapshot(machine.LifetimeId, machine.LastAppliedSequence, state);
+        var store = services.Store;
+        var counters = services.Counters;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await store.WriteSnapshotAsync(snapshot, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Increment(ref counters.SnapshotsWritten);
+            }
+            catch (Exception)
+            {
+                // The journal is the truth; without this snapshot the next activation replays more records.
+            }
+        });
     }
 
     private void Terminate()
@@ -410,7 +397,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         var machine = _machine!;
         var allowed = request.Node.Kind == Core.Graphs.NodeKind.Plan ? machine.Executable.AllowedTargets(request.Node.Name) : [];
         _running++;
-        services.Workers.Submit(new NodeRun(request, allowed, services.Nodes, services.Time, self, machine.TenantId, machine.LifetimeId, machine.Input, _cancellation.Token));
+        services.Workers.Submit(new NodeRun(request, allowed, services.Nodes, services.Time, self, machine.TenantId, machine.LifetimeId, machine.Input, services.Offload, _cancellation.Token));
     }
 
     private void JournalFailed(JournalFailure failure)

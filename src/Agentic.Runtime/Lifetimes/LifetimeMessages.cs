@@ -22,8 +22,11 @@ internal sealed record InspectLifetime(TaskCompletionSource<LifetimeView> Reply)
 /// <summary>Replied to when the lifetime has nothing running: ended, paused, or every awaited execution waits for input.</summary>
 internal sealed record AwaitSettled(TaskCompletionSource<LifetimeView> Reply);
 
-/// <summary>The journal (and snapshot) read for a re-activation, or why it could not be read.</summary>
-internal sealed record JournalLoaded(IReadOnlyList<JournalEntry>? Records, Exception? Error);
+/// <summary>The machine rebuilt from the journal (and snapshot, if one was used) for a re-activation, or why it could not be.</summary>
+internal sealed record JournalLoaded(LifetimeStateMachine? Machine, DateTimeOffset StartedAt, long SnapshotSequence, string? Failure)
+{
+    public static JournalLoaded Failed(string failure) => new(null, default, 0, failure);
+}
 
 /// <summary>The journal refused or failed to store a record of this lifetime.</summary>
 internal sealed record JournalFailure(JournalEntry Entry, Exception Error);

@@ -1,3 +1,4 @@
+using Agentic.Runtime.Blobs;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Nodes;
 using Agentic.Runtime.Workers;
@@ -5,7 +6,7 @@ using Agentic.Runtime.Workers;
 namespace Agentic.Runtime.Lifetimes;
 
 /// <summary>What every lifetime actor shares: journal writer, workers, node registry, clock and observers.</summary>
-internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time)
+internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<LifetimeOutcome>> _outcomes = new(StringComparer.Ordinal);
     private IJournalObserver[] _observers = [];
@@ -42,6 +43,13 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
     public NodeRegistry Nodes { get; } = nodes;
 
     public TimeProvider Time { get; } = time;
+
+    public PayloadOffload Offload { get; } = offload;
+
+    public ActivationCounters Counters { get; } = new();
+
+    /// <summary>Records between snapshots of a lifetime's state; 0: never.</summary>
+    public int SnapshotEvery { get; } = snapshotEvery;
 
     public IJournalObserver[] Observers => Volatile.Read(ref _observers);
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Runtime.Actors;
+using Agentic.Runtime.Blobs;
 using Agentic.Runtime.Nodes;
 
 namespace Agentic.Runtime.Workers;
@@ -21,11 +22,13 @@ internal sealed class NodeRun : IThreadPoolWorkItem
     private readonly Payload _lifetimeInput;
     private readonly IReadOnlyList<string> _allowedTargets;
     private readonly CancellationToken _lifetimeToken;
+    private readonly PayloadOffload _offload;
 
     private static readonly TimeSpan HardDeadlineGrace = TimeSpan.FromSeconds(2);
 
-    public NodeRun(ExecutionRequest request, IReadOnlyList<string> allowedTargets, NodeRegistry registry, TimeProvider time, IActorRef<object> owner, string tenantId, string lifetimeId, Payload lifetimeInput, CancellationToken lifetimeToken)
+    public NodeRun(ExecutionRequest request, IReadOnlyList<string> allowedTargets, NodeRegistry registry, TimeProvider time, IActorRef<object> owner, string tenantId, string lifetimeId, Payload lifetimeInput, PayloadOffload offload, CancellationToken lifetimeToken)
     {
+        _offload = offload;
         Request = request;
         _allowedTargets = allowedTargets;
         _registry = registry;
@@ -131,11 +134,35 @@ internal sealed class NodeRun : IThreadPoolWorkItem
             timeout?.Dispose();
         }
 
+        if (Error is null && ((Result is not null && _offload.Applies(Result)) || (Prompt is not null && _offload.Applies(Prompt))))
+        {
+            await OffloadAsync().ConfigureAwait(false);
+        }
+
         var latencyMs = _time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
         Telemetry = context is null ? new ExecutionTelemetry(0, 0, 0, latencyMs) : context.BuildTelemetry(latencyMs);
         Gate?.Release();
         Pool?.Finished();
         _owner.PostAndRunIfIdle(this);
+    }
+
+    /// <summary>A result over the inline limit goes to the blob store before its record is journaled (off the actor).</summary>
+    private async Task OffloadAsync()
+    {
+        var size = Prompt?.Length ?? Result!.Length;
+        try
+        {
+            Result = Result is null ? null : await _offload.OffloadAsync(Result, _lifetimeToken).ConfigureAwait(false);
+            Prompt = Prompt is null ? null : await _offload.OffloadAsync(Prompt, _lifetimeToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lifetimeToken.IsCancellationRequested)
+        {
+            Fail("cancelled");
+        }
+        catch (Exception ex)
+        {
+            Fail($"the result ({size} bytes) could not be stored in the blob store: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private void Fail(string error)

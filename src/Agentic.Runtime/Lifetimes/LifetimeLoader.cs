@@ -1,0 +1,102 @@
+using Agentic.Core.Blobs;
+using Agentic.Core.Execution;
+using Agentic.Runtime.Journal;
+
+namespace Agentic.Runtime.Lifetimes;
+
+/// <summary>
+/// Rebuilds a lifetime's state machine for a re-activation, off the actor: from its latest snapshot plus the records
+/// after it when one fits, else by applying the whole journal. A snapshot that cannot be read or does not fit the
+/// journal is ignored (counted), never trusted over the journal.
+/// </summary>
+internal static class LifetimeLoader
+{
+    public static async Task<JournalLoaded> LoadAsync(IJournalStore store, string lifetimeId, IBlobReader? blobs, LifetimeServices services)
+    {
+        try
+        {
+            if (await store.ReadSnapshotAsync(lifetimeId, CancellationToken.None).ConfigureAwait(false) is { } snapshot)
+            {
+                if (await FromSnapshotAsync(store, snapshot, blobs, services).ConfigureAwait(false) is { } loaded)
+                {
+                    Interlocked.Increment(ref services.Counters.SnapshotsUsed);
+                    return loaded;
+                }
+
+                Interlocked.Increment(ref services.Counters.SnapshotsIgnored);
+            }
+
+            var records = new List<JournalEntry>();
+            await foreach (var record in store.ReadAsync(lifetimeId, 1, CancellationToken.None).ConfigureAwait(false))
+            {
+                records.Add(record);
+            }
+
+            if (records.Count == 0 || records[0] is not LifetimeStartedEntry start)
+            {
+                return JournalLoaded.Failed($"lifetime {lifetimeId} is not in the journal");
+            }
+
+            var machine = LifetimeStateMachine.FromStart(start);
+            ApplyAll(machine, records, services);
+            return new JournalLoaded(machine, start.RecordedAt, 0, null);
+        }
+        catch (JournalDivergenceException ex)
+        {
+            return JournalLoaded.Failed($"lifetime {lifetimeId} cannot be re-activated: {ex.Message}");
+        }
+        catch (Exception ex)
+        {
+            return JournalLoaded.Failed($"lifetime {lifetimeId}: its journal could not be read: {ex.Message}");
+        }
+    }
+
+    private static async Task<JournalLoaded?> FromSnapshotAsync(IJournalStore store, LifetimeSnapshot snapshot, IBlobReader? blobs, LifetimeServices services)
+    {
+        LifetimeStartedEntry? start = null;
+        await foreach (var record in store.ReadAsync(snapshot.LifetimeId, 1, CancellationToken.None).ConfigureAwait(false))
+        {
+            start = record as LifetimeStartedEntry;
+            break;
+        }
+
+        if (start is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var machine = LifetimeStateMachine.FromSnapshot(start, snapshot.State, null, blobs);
+            if (machine.LastAppliedSequence != snapshot.Sequence)
+            {
+                return null;
+            }
+
+            var records = new List<JournalEntry>();
+            await foreach (var record in store.ReadAsync(snapshot.LifetimeId, snapshot.Sequence + 1, CancellationToken.None).ConfigureAwait(false))
+            {
+                records.Add(record);
+            }
+
+            ApplyAll(machine, records, services);
+            return new JournalLoaded(machine, start.RecordedAt, snapshot.Sequence, null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JournalDivergenceException)
+        {
+            return null;
+        }
+    }
+
+    private static void ApplyAll(LifetimeStateMachine machine, List<JournalEntry> records, LifetimeServices services)
+    {
+        var scratch = new List<ExecutionRequest>();
+        foreach (var record in records)
+        {
+            machine.Apply(record, scratch);
+            scratch.Clear();
+        }
+
+        Interlocked.Add(ref services.Counters.RecordsApplied, records.Count);
+    }
+}
