@@ -2,8 +2,13 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,M] [--runs 5] [--sync full|normal]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,M,R] [--runs 5] [--sync full|normal]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
+if (args.Length == 4 && args[0] == RecoveryWorkload.ChildFlag)
+{
+    return await RecoveryWorkload.ChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+}
+
 var workloads = Arg("--workload", "A,B,D").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "5"), CultureInfo.InvariantCulture);
 var sync = Arg("--sync", "full") == "normal" ? SqliteSynchronous.Normal : SqliteSynchronous.Full;
@@ -29,8 +34,11 @@ try
                 exit |= await ParkedWorkload.RunAsync(10_000, Path.Combine(dir, "m10k.db"));
                 exit |= await ParkedWorkload.RunAsync(100_000, Path.Combine(dir, "m100k.db"));
                 break;
+            case "R":
+                exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
+                break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, M)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, M, R)");
                 return 2;
         }
     }

@@ -51,9 +51,10 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, $"PRAGMA synchronous={(options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
         Execute(_writer, "PRAGMA busy_timeout=30000;");
-        // A larger page cache and memory-mapped reads keep the indexes' hot pages out of pread/copy on every insert.
-        Execute(_writer, "PRAGMA cache_size=-16384;");
-        Execute(_writer, "PRAGMA mmap_size=268435456;");
+        // A 2 MB page cache and no memory-mapped reads: a 16 MB cache and 256 MB mmap measured no faster on workload B,
+        // but cost up to 3.5 KB of resident memory per parked lifetime on workload M (mapped pages count as RSS).
+        Execute(_writer, "PRAGMA cache_size=-2000;");
+        Execute(_writer, "PRAGMA mmap_size=0;");
         Execute(_writer, "PRAGMA temp_store=MEMORY;");
         Migrate();
 
