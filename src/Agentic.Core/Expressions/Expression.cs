@@ -19,6 +19,11 @@ public sealed class Expression
     /// <summary>Parses <paramref name="text"/>; throws <see cref="ExpressionException"/> with the position of the first error.</summary>
     public static Expression Parse(string text) => new(text, ExpressionParser.Parse(text));
 
+    /// <summary>Parses a guardrail condition, in which <c>sum|min|max|avg(field)</c> and <c>count()</c> aggregate over a scope.</summary>
+    public static Expression ParseWithAggregates(string text, IReadOnlySet<string> aggregateFields) => new(text, ExpressionParser.Parse(text, aggregateFields));
+
+    internal ExpressionNode Root => _root;
+
     public ExpressionValue Evaluate(IExpressionScope scope) => _root.Evaluate(scope, Text);
 
     /// <summary>Evaluates as a condition (truthiness).</summary>

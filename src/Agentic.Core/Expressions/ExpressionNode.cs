@@ -9,6 +9,9 @@ internal abstract class ExpressionNode(int position)
 
     public abstract ExpressionValue Evaluate(IExpressionScope scope, string source);
 
+    /// <summary>The node as written (normalised), for messages such as a policy decision's subject.</summary>
+    public virtual string Describe() => "(expression)";
+
     protected ExpressionException Error(string message, string source) => new(message, source, Position);
 }
 
@@ -17,6 +20,8 @@ internal sealed class LiteralNode(int position, ExpressionValue value) : Express
     public ExpressionValue Value { get; } = value;
 
     public override ExpressionValue Evaluate(IExpressionScope scope, string source) => Value;
+
+    public override string Describe() => Value.ToString();
 }
 
 internal sealed class NameNode(int position, string name) : ExpressionNode(position)
@@ -25,6 +30,8 @@ internal sealed class NameNode(int position, string name) : ExpressionNode(posit
 
     public override ExpressionValue Evaluate(IExpressionScope scope, string source) =>
         scope.TryResolve(Name, out var value) ? value : throw Error($"unknown name '{Name}'", source);
+
+    public override string Describe() => Name;
 }
 
 internal sealed class MemberNode(int position, ExpressionNode target, string member) : ExpressionNode(position)

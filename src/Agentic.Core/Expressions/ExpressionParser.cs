@@ -7,22 +7,29 @@ internal sealed class ExpressionParser
 {
     private readonly string _text;
     private readonly List<ExpressionToken> _tokens;
+    private readonly IReadOnlySet<string>? _aggregateFields;
     private int _at;
 
-    private ExpressionParser(string text)
+    private ExpressionParser(string text, IReadOnlySet<string>? aggregateFields)
     {
         _text = text;
         _tokens = ExpressionLexer.Tokenize(text);
+        _aggregateFields = aggregateFields;
     }
 
-    public static ExpressionNode Parse(string text)
+    /// <param name="text">The expression.</param>
+    /// <param name="aggregateFields">
+    /// When set (guardrail policies), <c>sum|min|max|avg(field)</c> and <c>count()</c> over one of these fields
+    /// aggregate over the policy's scope instead of calling the list functions.
+    /// </param>
+    public static ExpressionNode Parse(string text, IReadOnlySet<string>? aggregateFields = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             throw new ExpressionException("empty expression", text ?? string.Empty, 0);
         }
 
-        var parser = new ExpressionParser(text);
+        var parser = new ExpressionParser(text, aggregateFields);
         var node = parser.ParseOr();
         if (parser.Current.Kind != ExpressionTokenKind.End)
         {
@@ -225,8 +232,13 @@ internal sealed class ExpressionParser
         }
     }
 
-    private CallNode ParseCall(ExpressionToken name)
+    private ExpressionNode ParseCall(ExpressionToken name)
     {
+        if (_aggregateFields is not null && AggregateNode.IsAggregate(name.Text))
+        {
+            return ParseAggregate(name);
+        }
+
         if (!ExpressionFunctions.TryGet(name.Text, out var function))
         {
             var known = string.Join(", ", ExpressionFunctions.All.Select(f => f.Name));
@@ -254,6 +266,36 @@ internal sealed class ExpressionParser
         }
 
         return new CallNode(name.Position, function, args);
+    }
+
+    private AggregateNode ParseAggregate(ExpressionToken name)
+    {
+        Advance(); // (
+        string? field = null;
+        var fieldPosition = Current.Position;
+        if (Current.Kind == ExpressionTokenKind.Identifier)
+        {
+            field = Current.Text;
+            Advance();
+        }
+
+        if (Current.Kind != ExpressionTokenKind.RightParen)
+        {
+            throw new ExpressionException($"{name.Text}() takes one field name ({string.Join(", ", _aggregateFields!.Order(StringComparer.Ordinal))}){(name.Text == "count" ? " or none" : "")}", _text, Current.Position);
+        }
+
+        Advance(); // )
+        if (field is null && name.Text != "count")
+        {
+            throw new ExpressionException($"{name.Text}() needs the field to aggregate, e.g. {name.Text}(tokens_used)", _text, name.Position);
+        }
+
+        if (field is not null && !_aggregateFields!.Contains(field))
+        {
+            throw new ExpressionException($"unknown field '{field}' in {name.Text}() (known: {string.Join(", ", _aggregateFields!.Order(StringComparer.Ordinal))})", _text, fieldPosition);
+        }
+
+        return new AggregateNode(name.Position, name.Text, field);
     }
 
     private bool TryConsume(ExpressionTokenKind kind)

@@ -18,6 +18,14 @@ internal sealed class UnaryNode(int position, string op, ExpressionNode operand)
 
 internal sealed class BinaryNode(int position, string op, ExpressionNode left, ExpressionNode right) : ExpressionNode(position)
 {
+    public string Op => op;
+
+    public ExpressionNode Left => left;
+
+    public ExpressionNode Right => right;
+
+    public override string Describe() => $"{Left.Describe()} {Op} {Right.Describe()}";
+
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
         switch (op)

@@ -1,0 +1,221 @@
+using Agentic.Core.Expressions;
+using Agentic.Core.Formats;
+using Agentic.Core.Graphs;
+using Agentic.Core.Validation;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Agentic.Core.Guardrails;
+
+/// <summary>
+/// Reads YAML policy files (docs/policies.md). A file may limit all its policies to one <c>tenant</c> and/or
+/// <c>graph</c>. Every problem in every file is reported with file, line and column, and one bad file refuses the
+/// whole set: a bad file never disables the good ones silently.
+/// </summary>
+public sealed class PolicyReader
+{
+    private static readonly string[] FileKeys = ["tenant", "graph", "policies", "description"];
+    private static readonly string[] PolicyKeys = ["name", "scope", "window", "when", "action", "tenant", "graph", "description"];
+
+    private readonly List<GraphDiagnostic> _diagnostics = [];
+    private readonly List<GuardrailPolicy> _policies = [];
+    private string _file = string.Empty;
+
+    private PolicyReader()
+    {
+    }
+
+    /// <summary>Reads every source into one set; throws <see cref="PolicyValidationException"/> listing every problem.</summary>
+    public static PolicySet Read(IReadOnlyList<(string File, string Text)> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var reader = new PolicyReader();
+        foreach (var (file, text) in sources)
+        {
+            reader._file = file;
+            reader.ReadFile(text);
+        }
+
+        var seen = new Dictionary<string, GuardrailPolicy>(StringComparer.Ordinal);
+        foreach (var policy in reader._policies)
+        {
+            if (!seen.TryAdd(policy.Name, policy))
+            {
+                reader._diagnostics.Add(new GraphDiagnostic(DiagnosticSeverity.Error, "AP010", $"policy name '{policy.Name}' is already used at {seen[policy.Name].Location}; names must be unique (decisions name the policy)", policy.Location));
+            }
+        }
+
+        if (reader._diagnostics.Count > 0)
+        {
+            throw new PolicyValidationException(reader._diagnostics);
+        }
+
+        return new PolicySet(reader._policies, PolicySet.VersionOf(sources));
+    }
+
+    public static PolicySet Read(string text, string file) => Read([(file, text)]);
+
+    private void ReadFile(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            Error("AP001", $"not valid YAML: {ex.InnerException?.Message ?? StripMark(ex.Message)}", ex.Start);
+            return;
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            Error("AP002", "a policy file must be a YAML mapping with a 'policies' list", stream.Documents.Count > 0 ? stream.Documents[0].RootNode.Start : Mark.Empty);
+            return;
+        }
+
+        CheckKeys(root, FileKeys, "policy file");
+        var fileTenant = OptionalString(root, "tenant");
+        var fileGraph = OptionalString(root, "graph");
+        if (Child(root, "policies") is not YamlSequenceNode list)
+        {
+            Error("AP003", "missing 'policies': a list of { name, scope, when, action } entries", Child(root, "policies")?.Start ?? root.Start);
+            return;
+        }
+
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode map)
+            {
+                Error("AP004", "each policy must be a mapping with name, scope, when and action", item.Start);
+                continue;
+            }
+
+            ReadPolicy(map, fileTenant, fileGraph);
+        }
+    }
+
+    private void ReadPolicy(YamlMappingNode map, string? fileTenant, string? fileGraph)
+    {
+        CheckKeys(map, PolicyKeys, "policy");
+        var errors = _diagnostics.Count;
+        var name = RequiredString(map, "name", "the policy's name (decisions name it)");
+        var scopeText = RequiredString(map, "scope", "execution, lifetime or tenant");
+        var actionText = RequiredString(map, "action", "reject_execution, pause_lifetime or abort_lifetime");
+        var whenText = RequiredString(map, "when", "the condition, e.g. \"sum(tokens_used) > 10000\"");
+        PolicyScope scope = default;
+        if (scopeText is not null && !PolicyNames.TryParseScope(scopeText, out scope))
+        {
+            Error("AP005", $"scope '{scopeText}' is not one of execution, lifetime, tenant", Child(map, "scope")!.Start);
+        }
+
+        PolicyAction action = default;
+        if (actionText is not null && !PolicyNames.TryParseAction(actionText, out action))
+        {
+            Error("AP006", $"action '{actionText}' is not one of reject_execution, pause_lifetime, abort_lifetime", Child(map, "action")!.Start);
+        }
+
+        TimeSpan? window = null;
+        if (Child(map, "window") is { } windowNode)
+        {
+            var text = (windowNode as YamlScalarNode)?.Value;
+            if (text is null || !DurationText.TryParse(text, out var w) || w <= TimeSpan.Zero)
+            {
+                Error("AP007", $"window '{text}' is not a positive duration (e.g. 30s, 15m, 24h, 7d)", windowNode.Start);
+            }
+            else if (scopeText is not null && scope != PolicyScope.Tenant)
+            {
+                Error("AP008", $"window applies to tenant scope only; a {scopeText} policy counts its whole {scopeText}", windowNode.Start);
+            }
+            else
+            {
+                window = w;
+            }
+        }
+
+        PolicyCondition? condition = null;
+        if (whenText is not null)
+        {
+            var node = (YamlScalarNode)Child(map, "when")!;
+            try
+            {
+                condition = PolicyCondition.Parse(whenText);
+            }
+            catch (ExpressionException ex)
+            {
+                // Point at the character: a plain scalar starts at its mark, a quoted one a character later.
+                var offset = node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 1 : 0;
+                var at = node.Start.Line == node.End.Line ? (int)node.Start.Column + offset + ex.Position : (int)node.Start.Column;
+                _diagnostics.Add(new GraphDiagnostic(DiagnosticSeverity.Error, "AP009", $"policy '{name}': invalid condition: {ex.Reason} (in \"{whenText}\")", new SourceLocation(_file, (int)node.Start.Line, at)));
+            }
+        }
+
+        if (_diagnostics.Count > errors || name is null || condition is null)
+        {
+            return;
+        }
+
+        _policies.Add(new GuardrailPolicy(name, scope, action, condition, window, OptionalString(map, "tenant") ?? fileTenant, OptionalString(map, "graph") ?? fileGraph, Location(map.Start)));
+    }
+
+    private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            var name = (key as YamlScalarNode)?.Value;
+            if (name is null || !allowed.Contains(name, StringComparer.Ordinal))
+            {
+                Error("AP011", $"unknown key '{name}' in {what} (allowed: {string.Join(", ", allowed)})", key.Start);
+            }
+        }
+    }
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private string? RequiredString(YamlMappingNode map, string key, string description)
+    {
+        var node = Child(map, key);
+        if (node is null)
+        {
+            Error("AP012", $"missing '{key}': {description}", map.Start);
+            return null;
+        }
+
+        if (node is not YamlScalarNode { Value: { Length: > 0 } value } || string.IsNullOrWhiteSpace(value))
+        {
+            Error("AP013", $"'{key}' must be a non-empty string: {description}", node.Start);
+            return null;
+        }
+
+        return value;
+    }
+
+    private string? OptionalString(YamlMappingNode map, string key)
+    {
+        var node = Child(map, key);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode { Value: { Length: > 0 } value } && !string.IsNullOrWhiteSpace(value))
+        {
+            return value;
+        }
+
+        Error("AP013", $"'{key}' must be a non-empty string", node.Start);
+        return null;
+    }
+
+    private SourceLocation Location(Mark mark) => new(_file, (int)mark.Line, (int)mark.Column);
+
+    private void Error(string code, string message, Mark mark) =>
+        _diagnostics.Add(new GraphDiagnostic(DiagnosticSeverity.Error, code, message, Location(mark)));
+
+    private static string StripMark(string message)
+    {
+        var i = message.IndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? message[(i + 3)..] : message;
+    }
+}

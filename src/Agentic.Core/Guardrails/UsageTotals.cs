@@ -1,0 +1,95 @@
+namespace Agentic.Core.Guardrails;
+
+/// <summary>
+/// Count, sum, min and max of every usage field over a set of executions: what <c>sum|min|max|avg(field)</c> and
+/// <c>count()</c> read. Constant size, so a lifetime's or a tenant's totals cost the same after a million executions.
+/// </summary>
+public sealed class UsageTotals
+{
+    private const int FieldCount = 7;
+    private readonly double[] _sum = new double[FieldCount];
+    private readonly double[] _min = new double[FieldCount];
+    private readonly double[] _max = new double[FieldCount];
+
+    public long Count { get; private set; }
+
+    public double Sum(int field) => _sum[field];
+
+    public double Min(int field) => Count == 0 ? double.NaN : _min[field];
+
+    public double Max(int field) => Count == 0 ? double.NaN : _max[field];
+
+    public void Add(in UsageSample sample)
+    {
+        for (var f = 0; f < FieldCount; f++)
+        {
+            var v = sample.Field(f);
+            _sum[f] += v;
+            _min[f] = Count == 0 ? v : Math.Min(_min[f], v);
+            _max[f] = Count == 0 ? v : Math.Max(_max[f], v);
+        }
+
+        Count++;
+    }
+
+    public void Add(UsageTotals other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Count == 0)
+        {
+            return;
+        }
+
+        for (var f = 0; f < FieldCount; f++)
+        {
+            _sum[f] += other._sum[f];
+            _min[f] = Count == 0 ? other._min[f] : Math.Min(_min[f], other._min[f]);
+            _max[f] = Count == 0 ? other._max[f] : Math.Max(_max[f], other._max[f]);
+        }
+
+        Count += other.Count;
+    }
+
+    /// <summary>The aggregate over these totals plus, if given, one more execution not yet counted.</summary>
+    public double Aggregate(string function, string? field, in UsageSample? current)
+    {
+        var count = Count + (current is null ? 0 : 1);
+        if (function == "count")
+        {
+            return count;
+        }
+
+        var f = UsageSample.FieldIndex(field ?? string.Empty);
+        if (f < 0)
+        {
+            throw new ArgumentException($"unknown usage field '{field}'", nameof(field));
+        }
+
+        var value = current?.Field(f);
+        return function switch
+        {
+            "sum" => _sum[f] + (value ?? 0),
+            "avg" => count == 0 ? double.NaN : (_sum[f] + (value ?? 0)) / count,
+            "min" => Count == 0 ? value ?? double.NaN : value is { } v ? Math.Min(_min[f], v) : _min[f],
+            "max" => Count == 0 ? value ?? double.NaN : value is { } w ? Math.Max(_max[f], w) : _max[f],
+            _ => throw new ArgumentException($"unknown aggregate '{function}'", nameof(function)),
+        };
+    }
+
+    /// <summary>Rebuilds totals (from a snapshot): count, then sum/min/max per field in <see cref="UsageSample.Fields"/> order.</summary>
+    public static UsageTotals FromParts(long count, IReadOnlyList<double> sum, IReadOnlyList<double> min, IReadOnlyList<double> max)
+    {
+        ArgumentNullException.ThrowIfNull(sum);
+        ArgumentNullException.ThrowIfNull(min);
+        ArgumentNullException.ThrowIfNull(max);
+        var totals = new UsageTotals { Count = count };
+        for (var f = 0; f < FieldCount; f++)
+        {
+            totals._sum[f] = sum[f];
+            totals._min[f] = min[f];
+            totals._max[f] = max[f];
+        }
+
+        return totals;
+    }
+}
