@@ -2,6 +2,7 @@ using Agentic.Contracts.V1;
 using Agentic.Core.Blobs;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
+using Agentic.Core.Guardrails;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using CorePhase = Agentic.Core.Execution.ExecutionPhase;
@@ -216,7 +217,18 @@ public static class JournalRecordMapper
             ? default
             : new ExecutionTelemetry(telemetry.InputTokens, telemetry.OutputTokens, telemetry.CostUsd, telemetry.LatencyMs),
         ProvidedBy = NullIfEmpty(h.ProvidedBy),
+        PolicySetVersion = NullIfEmpty(h.PolicySetVersion),
+        Decision = h.PolicyDecision is { } d ? Decision(d, record) : null,
     };
+
+    private static Core.Guardrails.PolicyDecision Decision(V1.PolicyDecision d, JournalRecord record) => new(
+        d.Policy,
+        PolicyNames.TryParseScope(d.Scope, out var scope) ? scope : throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence}: unknown policy scope '{d.Scope}'"),
+        PolicyNames.TryParseAction(d.Action, out var action) ? action : throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence}: unknown policy action '{d.Action}'"),
+        d.Subject,
+        d.Measured,
+        d.Threshold,
+        d.PolicySetVersion);
 
     private static ExecutionHeader Header(ExecutionEntry e)
     {
@@ -234,7 +246,22 @@ public static class JournalRecordMapper
             NodeName = e.NodeName,
             IdempotencyKey = e.IdempotencyKey,
             ProvidedBy = e.ProvidedBy ?? string.Empty,
+            PolicySetVersion = e.PolicySetVersion ?? string.Empty,
         };
+        if (e.Decision is { } d)
+        {
+            h.PolicyDecision = new V1.PolicyDecision
+            {
+                Policy = d.Policy,
+                Scope = PolicyNames.Of(d.Scope),
+                Action = PolicyNames.Of(d.Action),
+                Subject = d.Subject,
+                Measured = d.Measured,
+                Threshold = d.Threshold,
+                PolicySetVersion = d.PolicySetVersion,
+            };
+        }
+
         h.ParentIds.AddRange(e.ParentIds);
         return h;
     }

@@ -23,7 +23,7 @@ internal sealed class TestRuntime : IAsyncDisposable
 
         services.AddAgentic(b =>
         {
-            b.AddTask<TagTask>("tag").AddTask<GateTask>("gate").AddTask<AskTask>("ask").AddPlan<TargetPlan>("target");
+            b.AddTask<TagTask>("tag").AddTask<GateTask>("gate").AddTask<AskTask>("ask").AddTask<SpendTask>("spend").AddPlan<TargetPlan>("target");
             if (configure is not null)
             {
                 b.Configure(configure);

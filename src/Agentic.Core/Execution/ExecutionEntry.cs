@@ -40,4 +40,10 @@ public sealed class ExecutionEntry : JournalEntry
 
     /// <summary>For a completion of a waiting execution: who provided the input.</summary>
     public string? ProvidedBy { get; init; }
+
+    /// <summary>The guardrail decision taken on this execution, if a policy held (applied with the record on replay too).</summary>
+    public Guardrails.PolicyDecision? Decision { get; init; }
+
+    /// <summary>The version of the policy set that judged this execution; null when no policies were in force.</summary>
+    public string? PolicySetVersion { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Agentic.Core.Blobs;
 using Agentic.Core.Graphs;
+using Agentic.Core.Guardrails;
 
 namespace Agentic.Core.Execution;
 
@@ -48,6 +49,21 @@ public sealed partial class LifetimeStateMachine
             w.WriteString("phase", Phase.ToWireName());
             w.WriteNumber("executions", ExecutionCount);
             w.WriteNumber("iterations", Iterations);
+            w.WriteStartObject("usage");
+            w.WriteNumber("count", Usage.Count);
+            foreach (var (name, read) in new (string, Func<int, double>)[] { ("sum", Usage.Sum), ("min", Usage.Min), ("max", Usage.Max) })
+            {
+                w.WriteStartArray(name);
+                for (var f = 0; f < UsageSample.Fields.Count; f++)
+                {
+                    var v = read(f);
+                    w.WriteNumberValue(double.IsNaN(v) ? 0 : v);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
             w.WriteStartArray("frames");
             foreach (var frame in frameList)
             {
@@ -138,7 +154,7 @@ public sealed partial class LifetimeStateMachine
             using var doc = JsonDocument.Parse(snapshot);
             machine.Restore(doc.RootElement, blobs);
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException)
         {
             throw new InvalidDataException($"snapshot of lifetime {start.LifetimeId} cannot be read: {ex.Message}", ex);
         }
@@ -176,6 +192,9 @@ public sealed partial class LifetimeStateMachine
         };
         ExecutionCount = root.GetProperty("executions").GetInt64();
         Iterations = root.GetProperty("iterations").GetInt32();
+        var usage = root.GetProperty("usage");
+        double[] Fields(string name) => usage.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Usage = UsageTotals.FromParts(usage.GetProperty("count").GetInt64(), Fields("sum"), Fields("min"), Fields("max"));
 
         var frames = new List<BranchFrame>();
         foreach (var f in root.GetProperty("frames").EnumerateArray())

@@ -1,5 +1,6 @@
 using Agentic.Core.Expressions;
 using Agentic.Core.Graphs;
+using Agentic.Core.Guardrails;
 
 namespace Agentic.Core.Execution;
 
@@ -88,6 +89,9 @@ public sealed partial class LifetimeStateMachine
 
     /// <summary>Completed and failed executions applied so far (cancelled ones are not counted).</summary>
     public long ExecutionCount { get; private set; }
+
+    /// <summary>Usage of the executions applied so far (completed and failed): what lifetime-scope guardrails aggregate.</summary>
+    public UsageTotals Usage { get; private set; } = new();
 
     /// <summary>Task→Plan cycles so far: the highest iteration index seen, plus one.</summary>
     public int Iterations { get; private set; }
@@ -210,7 +214,7 @@ public sealed partial class LifetimeStateMachine
     }
 
     /// <summary>Turns a successful outcome into a record. Returns null if the execution is no longer awaited (cancelled).</summary>
-    public ExecutionEntry? RecordCompleted(string executionId, Payload result, IReadOnlyList<string>? nextTaskNames, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
+    public ExecutionEntry? RecordCompleted(string executionId, Payload result, IReadOnlyList<string>? nextTaskNames, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, PolicyVerdict verdict = default)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
@@ -226,16 +230,21 @@ public sealed partial class LifetimeStateMachine
             {
                 if (!allowed.Contains(name, StringComparer.Ordinal))
                 {
-                    return RecordFailed(executionId, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", allowed)})", telemetry, startedAt, now);
+                    return RecordFailed(executionId, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", allowed)})", telemetry, startedAt, now, verdict);
                 }
             }
         }
 
+        if (verdict.Decision is { Action: PolicyAction.RejectExecution } rejected)
+        {
+            return RecordFailed(executionId, "rejected by " + rejected.Describe(), telemetry, startedAt, now, verdict);
+        }
+
         request.Recorded = true;
-        return NewExecutionEntry(request, ExecutionPhase.Completed, result, names, null, telemetry, startedAt, now);
+        return NewExecutionEntry(request, ExecutionPhase.Completed, result, names, null, telemetry, startedAt, now, verdict: verdict);
     }
 
-    public ExecutionEntry? RecordFailed(string executionId, string error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
+    public ExecutionEntry? RecordFailed(string executionId, string error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, PolicyVerdict verdict = default)
     {
         if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
         {
@@ -243,8 +252,12 @@ public sealed partial class LifetimeStateMachine
         }
 
         request.Recorded = true;
-        return NewExecutionEntry(request, ExecutionPhase.Failed, null, [], error, telemetry, startedAt, now);
+        return NewExecutionEntry(request, ExecutionPhase.Failed, null, [], error, telemetry, startedAt, now, verdict: verdict);
     }
+
+    /// <summary>What guardrails see of an outcome about to be recorded for <paramref name="executionId"/>, if it is awaited.</summary>
+    public UsageSample? SampleOf(string executionId, ExecutionTelemetry telemetry) =>
+        _active.TryGetValue(executionId, out var r) && !r.Recorded ? new UsageSample(r.Node.Name, r.Node.Type, r.Attempt, r.Iteration, telemetry) : null;
 
     /// <summary>
     /// The body asked for input: records the execution as Waiting with <paramref name="prompt"/>. It stays awaited
@@ -378,7 +391,7 @@ public sealed partial class LifetimeStateMachine
         return records;
     }
 
-    private ExecutionEntry NewExecutionEntry(ExecutionRequest r, ExecutionPhase phase, Payload? result, IReadOnlyList<string> names, string? error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, string? providedBy = null) => new()
+    private ExecutionEntry NewExecutionEntry(ExecutionRequest r, ExecutionPhase phase, Payload? result, IReadOnlyList<string> names, string? error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, string? providedBy = null, PolicyVerdict verdict = default) => new()
     {
         LifetimeId = LifetimeId,
         Sequence = _nextSequence++,
@@ -399,6 +412,8 @@ public sealed partial class LifetimeStateMachine
         Error = error,
         Telemetry = telemetry,
         ProvidedBy = providedBy,
+        Decision = verdict.Decision,
+        PolicySetVersion = verdict.PolicySetVersion,
     };
 
     private void ApplyControl(ControlEntry c)
@@ -453,11 +468,24 @@ public sealed partial class LifetimeStateMachine
         {
             ExecutionCount++;
             Iterations = Math.Max(Iterations, e.Iteration + 1);
+            Usage.Add(new UsageSample(e.NodeName, e.NodeType, e.Attempt, e.Iteration, e.Telemetry));
         }
 
         if (_ending is not null || Phase.IsTerminal())
         {
             return;
+        }
+
+        switch (e.Decision?.Action)
+        {
+            case PolicyAction.AbortLifetime:
+                // Nothing downstream of a step that aborted its lifetime is decided.
+                End(ExecutionPhase.Aborted, null, "aborted by " + e.Decision.Describe(), e.ExecutionId);
+                return;
+            case PolicyAction.PauseLifetime:
+                // Downstream is decided as usual and held until an operator resumes.
+                Phase = ExecutionPhase.Paused;
+                break;
         }
 
         switch (e.Phase)

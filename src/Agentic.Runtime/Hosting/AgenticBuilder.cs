@@ -27,6 +27,23 @@ public sealed class AgenticBuilder
         return this;
     }
 
+    /// <summary>Enforces the guardrail policies in <paramref name="path"/> (a YAML file or a folder of them), reloading them when they change.</summary>
+    public AgenticBuilder AddPolicies(string path)
+    {
+        var source = new Guardrails.PolicyFileSource(path);
+        Services.RemoveAll<Guardrails.IPolicySource>();
+        Services.AddSingleton<Guardrails.IPolicySource>(source);
+        return this;
+    }
+
+    /// <summary>Enforces a fixed policy set.</summary>
+    public AgenticBuilder AddPolicies(Core.Guardrails.PolicySet policies)
+    {
+        Services.RemoveAll<Guardrails.IPolicySource>();
+        Services.AddSingleton<Guardrails.IPolicySource>(new Guardrails.StaticPolicySource(policies));
+        return this;
+    }
+
     internal AgenticBuilder AddBuiltInNodes() => this
         .AddTask<EchoTask>("echo", "returns its input merged with its config")
         .AddTask<CounterTask>("counter", "increments `count` of its input")

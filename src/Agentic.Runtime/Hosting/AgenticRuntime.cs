@@ -27,7 +27,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Version), string> _pins = new();
     private int _disposed;
 
-    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null)
+    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null, Guardrails.IPolicySource? policies = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(store);
@@ -39,7 +39,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
         Writer = new JournalWriter(store, options.JournalMaxBatch, loggerFactory.CreateLogger<JournalWriter>());
         ArgumentOutOfRangeException.ThrowIfNegative(options.InlineResultLimit);
         ArgumentOutOfRangeException.ThrowIfNegative(options.SnapshotEvery);
-        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery);
+        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies);
         foreach (var observer in observers ?? [])
         {
             _services.AddObserver(observer);

@@ -32,7 +32,8 @@ public static class AgenticServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetServices<IJournalObserver>(),
-            sp.GetService<IBlobStore>()));
+            sp.GetService<IBlobStore>(),
+            sp.GetService<Guardrails.IPolicySource>()));
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Agentic.Core.Execution;
+using Agentic.Core.Guardrails;
 using Agentic.Runtime.Actors;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Workers;
@@ -30,6 +31,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private int _unacknowledged;
     private long _silentThrough;
     private long _snapshotSequence;
+    private GuardrailScope? _guardrailScope;
     private bool _done;
 
     public bool CanPassivate => IsSettled;
@@ -232,13 +234,36 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         var now = services.Time.GetUtcNow();
         var id = run.Request.ExecutionId;
-        var entry = run.Error is not null ? _machine.RecordFailed(id, run.Error, run.Telemetry, run.StartedAt, now)
+        var verdict = run.Prompt is null ? Judge(id, run.Telemetry) : default;
+        var entry = run.Error is not null ? _machine.RecordFailed(id, run.Error, run.Telemetry, run.StartedAt, now, verdict)
             : run.Prompt is not null ? _machine.RecordWaiting(id, run.Prompt, run.Telemetry, run.StartedAt, now)
-            : _machine.RecordCompleted(id, run.Result!, run.NextTaskNames, run.Telemetry, run.StartedAt, now);
+            : _machine.RecordCompleted(id, run.Result!, run.NextTaskNames, run.Telemetry, run.StartedAt, now, verdict);
         if (entry is not null)
         {
             Append(entry);
         }
+    }
+
+    /// <summary>
+    /// Guardrails judge an outcome before its record is made, so the decision is part of that record: nothing downstream
+    /// is dispatched until it is durable, and replay applies the same decision.
+    /// </summary>
+    private PolicyVerdict Judge(string executionId, ExecutionTelemetry telemetry)
+    {
+        if (services.Policies?.Current is not { IsEmpty: false } set)
+        {
+            return default;
+        }
+
+        var machine = _machine!;
+        var policies = set.For(machine.TenantId, machine.Graph.Name);
+        if (policies.Count == 0 || machine.SampleOf(executionId, telemetry) is not { } sample)
+        {
+            return new PolicyVerdict(null, set.Version);
+        }
+
+        _guardrailScope ??= new GuardrailScope { Tenant = machine.TenantId, Graph = machine.Graph.Name, LifetimeId = machine.LifetimeId };
+        return new PolicyVerdict(set.Judge(policies, _guardrailScope, sample, machine.Usage, null), set.Version);
     }
 
     private void Durable(JournalEntry entry)

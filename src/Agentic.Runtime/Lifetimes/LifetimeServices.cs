@@ -6,7 +6,7 @@ using Agentic.Runtime.Workers;
 namespace Agentic.Runtime.Lifetimes;
 
 /// <summary>What every lifetime actor shares: journal writer, workers, node registry, clock and observers.</summary>
-internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery)
+internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<LifetimeOutcome>> _outcomes = new(StringComparer.Ordinal);
     private IJournalObserver[] _observers = [];
@@ -47,6 +47,9 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
     public PayloadOffload Offload { get; } = offload;
 
     public ActivationCounters Counters { get; } = new();
+
+    /// <summary>Guardrail policies in force (none: nothing is judged).</summary>
+    public Guardrails.IPolicySource? Policies { get; } = policies;
 
     /// <summary>Records between snapshots of a lifetime's state; 0: never.</summary>
     public int SnapshotEvery { get; } = snapshotEvery;

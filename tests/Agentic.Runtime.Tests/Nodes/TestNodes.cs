@@ -106,3 +106,25 @@ public sealed class AskTask : ITaskHandler
         return ValueTask.FromResult(context.WaitForInput("approve " + context.NodeName + "?", context.Input));
     }
 }
+
+/// <summary>
+/// Spends config.tokens (a number, or a list indexed by attempt - 1) as input tokens and costs config.usd, then
+/// returns its input with count + 1: a tick of a loop that uses a model.
+/// </summary>
+public sealed class SpendTask : ITaskHandler
+{
+    public ValueTask<Payload> ExecuteAsync(TaskContext context)
+    {
+        var tokens = context.Config.GetProperty("tokens");
+        var spend = tokens.ValueKind == System.Text.Json.JsonValueKind.Array ? tokens[Math.Min(context.Attempt, tokens.GetArrayLength()) - 1].GetInt64() : tokens.GetInt64();
+        context.RecordTokens(spend, 0);
+        if (context.Config.TryGetProperty("usd", out var usd))
+        {
+            context.RecordCost(usd.GetDouble());
+        }
+
+        var result = context.Input.ToJsonNode() as JsonObject ?? [];
+        result["count"] = (result["count"]?.GetValue<int>() ?? 0) + 1;
+        return ValueTask.FromResult(Payload.FromJsonNode(result));
+    }
+}
