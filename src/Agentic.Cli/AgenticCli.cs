@@ -13,6 +13,7 @@ public static class AgenticCli
         {
             RunCommand.Create(io),
             ValidateCommand.Create(io),
+            PolicyCommand.Create(io),
             GraphCommand.Create(io),
             JournalCommand.Create(io),
             NodesCommand.Create(io),

@@ -11,9 +11,17 @@ namespace Agentic.Cli;
 /// </summary>
 internal static class CliServices
 {
-    public static ServiceProvider Build(string? dbPath)
+    /// <param name="dbPath">The journal database; null keeps the journal in memory.</param>
+    /// <param name="policiesPath">Guardrail policies to enforce (a YAML file or folder), reloaded when they change.</param>
+    public static ServiceProvider Build(string? dbPath, string? policiesPath = null)
     {
-        var services = new ServiceCollection().AddAgentic();
+        var services = new ServiceCollection().AddAgentic(b =>
+        {
+            if (policiesPath is not null)
+            {
+                b.AddPolicies(policiesPath);
+            }
+        });
         if (dbPath is not null)
         {
             services.AddLocalBlobStore(BlobRootFor(dbPath));

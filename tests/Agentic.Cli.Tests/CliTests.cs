@@ -28,6 +28,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task RunWithPolicies_PausesAtTheLoopCap_AndPolicyValidateNamesEveryProblem()
+    {
+        var (code, output, _) = await Run("run", Sample("hello"), "--db", Db, "--policies", Path.Combine(RepoPaths.Root, "samples", "policies"), "--output", "json");
+        Assert.Equal(0, code);
+        using (var json = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.Equal(("paused", 6), (json.RootElement.GetProperty("status").GetString(), json.RootElement.GetProperty("iterations").GetInt32()));
+        }
+
+        var bad = Path.Combine(_dir, "bad.yaml");
+        await File.WriteAllTextAsync(bad, "policies:\n  - { name: x, scope: lifetime, when: \"max(iter) > 1\", action: stop }\n");
+        var (badCode, _, err) = await Run("policy", "validate", bad);
+        Assert.Equal(2, badCode);
+        Assert.Contains("bad.yaml:2:64: error AP006: action 'stop' is not one of reject_execution, pause_lifetime, abort_lifetime", err, StringComparison.Ordinal);
+        Assert.Contains("bad.yaml:2:44: error AP009: policy 'x': invalid condition: unknown field 'iter' in max()", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunHello_Json_PrintsCompletedWithCount10()
     {
         var (code, output, _) = await Run("run", Sample("hello"), "--db", Db, "--output", "json");

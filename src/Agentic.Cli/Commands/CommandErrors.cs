@@ -17,11 +17,16 @@ internal static class CommandErrors
             PrintDiagnostics(io, ex.Diagnostics);
             return ExitCodes.InvalidInput;
         }
+        catch (Core.Guardrails.PolicyValidationException ex)
+        {
+            PrintDiagnostics(io, ex.Diagnostics);
+            return ExitCodes.InvalidInput;
+        }
         catch (CliInputException ex)
         {
             return io.Fail(ExitCodes.InvalidInput, ex.Message);
         }
-        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or KeyNotFoundException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or KeyNotFoundException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException)
         {
             // Refused operations: nothing was recorded; the message names what is wrong (and the lifetime's phase).
             var message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message;

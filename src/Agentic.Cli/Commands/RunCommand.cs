@@ -19,13 +19,14 @@ internal static class RunCommand
         var input = new Option<string?>("--input", "-i") { Description = "lifetime input: JSON text, or @file holding JSON" };
         var db = CliOptions.Db();
         var output = CliOptions.Output();
+        var policies = new Option<string?>("--policies") { Description = "guardrail policies to enforce: a YAML file or a folder of them (reloaded when they change)" };
         var tenant = new Option<string>("--tenant") { Description = "tenant the lifetime runs for", DefaultValueFactory = _ => "default" };
         var cap = new Option<int?>("--iteration-cap") { Description = "override the graph's iteration cap for this run" };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the journal in memory only (nothing is written to disk)" };
         var count = new Option<int>("--count") { Description = "start this many lifetimes of the graph at once (prints a summary)", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Run a graph embedded, journaling every step, with live progress")
         {
-            graphArg, input, db, output, tenant, cap, inMemory, count,
+            graphArg, input, db, output, tenant, cap, inMemory, count, policies,
         };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
@@ -38,7 +39,7 @@ internal static class RunCommand
                 throw new CliInputException($"--iteration-cap must be at least 1, got {iterationCap}");
             }
 
-            await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db));
+            await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db), parse.GetValue(policies));
 
             // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
             CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
