@@ -310,8 +310,7 @@ public sealed class YamlGraphReader
         }
     }
 
-    private static YamlNode? Child(YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+    private static YamlNode? Child(YamlMappingNode map, string key) => YamlNodes.Child(map, key);
 
     private string? RequiredString(YamlMappingNode map, string key, string description)
     {
@@ -375,9 +374,5 @@ public sealed class YamlGraphReader
     private void Error(string code, string message, Mark mark) =>
         _diagnostics.Add(new GraphDiagnostic(DiagnosticSeverity.Error, code, message, Location(mark)));
 
-    private static string StripMark(string message)
-    {
-        var i = message.IndexOf("): ", StringComparison.Ordinal);
-        return i >= 0 ? message[(i + 3)..] : message;
-    }
+    private static string StripMark(string message) => YamlNodes.StripMark(message);
 }
