@@ -30,9 +30,9 @@ public sealed class AgenticBuilder
     /// <summary>Enforces the guardrail policies in <paramref name="path"/> (a YAML file or a folder of them), reloading them when they change.</summary>
     public AgenticBuilder AddPolicies(string path)
     {
-        var source = new Guardrails.PolicyFileSource(path);
+        // A factory, not an instance: the container then disposes the file watcher with the runtime.
         Services.RemoveAll<Guardrails.IPolicySource>();
-        Services.AddSingleton<Guardrails.IPolicySource>(source);
+        Services.AddSingleton<Guardrails.IPolicySource>(_ => new Guardrails.PolicyFileSource(path));
         return this;
     }
 

@@ -130,7 +130,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         _loadingBuffer = [first];
         var id = self.Key;
-        _ = Task.Run(async () => self.Post(await LifetimeLoader.LoadAsync(services.Store, id, services.Offload.Store, services).ConfigureAwait(false)));
+        _ = Task.Run(async () => self.Post(await LifetimeLoader.LoadAsync(services, id).ConfigureAwait(false)));
     }
 
     private void Loaded(JournalLoaded loaded)

@@ -11,13 +11,14 @@ namespace Agentic.Runtime.Lifetimes;
 /// </summary>
 internal static class LifetimeLoader
 {
-    public static async Task<JournalLoaded> LoadAsync(IJournalStore store, string lifetimeId, IBlobReader? blobs, LifetimeServices services)
+    public static async Task<JournalLoaded> LoadAsync(LifetimeServices services, string lifetimeId)
     {
+        var store = services.Store;
         try
         {
             if (await store.ReadSnapshotAsync(lifetimeId, CancellationToken.None).ConfigureAwait(false) is { } snapshot)
             {
-                if (await FromSnapshotAsync(store, snapshot, blobs, services).ConfigureAwait(false) is { } loaded)
+                if (await FromSnapshotAsync(store, snapshot, services.Offload.Store, services).ConfigureAwait(false) is { } loaded)
                 {
                     Interlocked.Increment(ref services.Counters.SnapshotsUsed);
                     return loaded;
