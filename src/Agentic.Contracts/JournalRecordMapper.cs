@@ -49,6 +49,7 @@ public static class JournalRecordMapper
                     },
                     Actor = c.Actor,
                     Reason = c.Reason ?? string.Empty,
+                    PolicyDecision = c.Decision is { } cd ? ToWire(cd) : null,
                 };
                 break;
             case ExecutionEntry e when e.NodeKind == NodeKind.Task:
@@ -138,6 +139,7 @@ public static class JournalRecordMapper
                     },
                     Actor = c.Actor,
                     Reason = NullIfEmpty(c.Reason),
+                    Decision = c.PolicyDecision is { } cd ? Decision(cd, record) : null,
                 };
             case JournalRecord.BodyOneofCase.TaskExecution:
                 var t = record.TaskExecution;
@@ -215,7 +217,13 @@ public static class JournalRecordMapper
         Error = error,
         Telemetry = telemetry is null
             ? default
-            : new ExecutionTelemetry(telemetry.InputTokens, telemetry.OutputTokens, telemetry.CostUsd, telemetry.LatencyMs),
+            : new ExecutionTelemetry(
+                telemetry.InputTokens,
+                telemetry.OutputTokens,
+                telemetry.CostUsd,
+                telemetry.LatencyMs,
+                NullIfEmpty(telemetry.Model),
+                telemetry.Metrics.Count == 0 ? null : new Dictionary<string, double>(telemetry.Metrics, StringComparer.Ordinal)),
         ProvidedBy = NullIfEmpty(h.ProvidedBy),
         PolicySetVersion = NullIfEmpty(h.PolicySetVersion),
         Decision = h.PolicyDecision is { } d ? Decision(d, record) : null,
@@ -229,6 +237,17 @@ public static class JournalRecordMapper
         d.Measured,
         d.Threshold,
         d.PolicySetVersion);
+
+    private static V1.PolicyDecision ToWire(Core.Guardrails.PolicyDecision d) => new()
+    {
+        Policy = d.Policy,
+        Scope = PolicyNames.Of(d.Scope),
+        Action = PolicyNames.Of(d.Action),
+        Subject = d.Subject,
+        Measured = d.Measured,
+        Threshold = d.Threshold,
+        PolicySetVersion = d.PolicySetVersion,
+    };
 
     private static ExecutionHeader Header(ExecutionEntry e)
     {
@@ -250,30 +269,34 @@ public static class JournalRecordMapper
         };
         if (e.Decision is { } d)
         {
-            h.PolicyDecision = new V1.PolicyDecision
-            {
-                Policy = d.Policy,
-                Scope = PolicyNames.Of(d.Scope),
-                Action = PolicyNames.Of(d.Action),
-                Subject = d.Subject,
-                Measured = d.Measured,
-                Threshold = d.Threshold,
-                PolicySetVersion = d.PolicySetVersion,
-            };
+            h.PolicyDecision = ToWire(d);
         }
 
         h.ParentIds.AddRange(e.ParentIds);
         return h;
     }
 
-    private static PolicyTelemetry Telemetry(ExecutionTelemetry t) => new()
+    private static PolicyTelemetry Telemetry(ExecutionTelemetry t)
     {
-        TokensUsed = t.TokensUsed,
-        InputTokens = t.InputTokens,
-        OutputTokens = t.OutputTokens,
-        CostUsd = t.CostUsd,
-        LatencyMs = t.LatencyMs,
-    };
+        var telemetry = new PolicyTelemetry
+        {
+            TokensUsed = t.TokensUsed,
+            InputTokens = t.InputTokens,
+            OutputTokens = t.OutputTokens,
+            CostUsd = t.CostUsd,
+            LatencyMs = t.LatencyMs,
+            Model = t.Model ?? string.Empty,
+        };
+        if (t.Metrics is { Count: > 0 } metrics)
+        {
+            foreach (var (name, value) in metrics)
+            {
+                telemetry.Metrics[name] = value;
+            }
+        }
+
+        return telemetry;
+    }
 
     private static TaskResult ToResult(Payload payload, string? error = null)
     {

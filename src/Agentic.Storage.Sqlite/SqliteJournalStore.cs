@@ -15,8 +15,8 @@ namespace Agentic.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteJournalStore : IPreparingJournalStore
 {
-    private const int SchemaVersion = 2;
-    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql"];
+    private const int SchemaVersion = 3;
+    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql", "003-tenant-ledgers.sql"];
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly RawStatement _insert;
@@ -215,6 +215,35 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
             command.Parameters.AddWithValue("$l", snapshot.LifetimeId);
             command.Parameters.AddWithValue("$s", snapshot.Sequence);
             command.Parameters.AddWithValue("$b", snapshot.State.ToArray());
+            command.ExecuteNonQuery();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT charges, state FROM tenant_ledgers WHERE tenant_id = $t";
+        command.Parameters.AddWithValue("$t", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new TenantLedgerState(tenantId, reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : null;
+    }
+
+    public ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_writeLock)
+        {
+            using var command = _writer.CreateCommand();
+            command.CommandText = "INSERT INTO tenant_ledgers (tenant_id, charges, state, updated_at) VALUES ($t, $c, $b, $u) ON CONFLICT (tenant_id) DO UPDATE SET charges = excluded.charges, state = excluded.state, updated_at = excluded.updated_at WHERE excluded.charges >= tenant_ledgers.charges";
+            command.Parameters.AddWithValue("$t", state.TenantId);
+            command.Parameters.AddWithValue("$c", state.Charges);
+            command.Parameters.AddWithValue("$b", state.State.ToArray());
+            command.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000);
             command.ExecuteNonQuery();
         }
 

@@ -40,12 +40,6 @@ internal static class RunCommand
             }
 
             await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db), parse.GetValue(policies));
-            if (services.GetService<Runtime.Guardrails.IPolicySource>()?.Current is { HasTenantPolicies: true } set)
-            {
-                // Said out loud rather than skipped silently: the per-tenant guardrail actor is not built yet.
-                io.Error.WriteLine($"warning: tenant-scope policies ({string.Join(", ", set.Policies.Where(p => p.Scope == Core.Guardrails.PolicyScope.Tenant).Select(p => p.Name))}) are validated but not enforced yet");
-            }
-
             // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
             CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
             var runtime = services.GetRequiredService<AgenticRuntime>();

@@ -49,21 +49,8 @@ public sealed partial class LifetimeStateMachine
             w.WriteString("phase", Phase.ToWireName());
             w.WriteNumber("executions", ExecutionCount);
             w.WriteNumber("iterations", Iterations);
-            w.WriteStartObject("usage");
-            w.WriteNumber("count", Usage.Count);
-            foreach (var (name, read) in new (string, Func<int, double>)[] { ("sum", Usage.Sum), ("min", Usage.Min), ("max", Usage.Max) })
-            {
-                w.WriteStartArray(name);
-                for (var f = 0; f < UsageSample.Fields.Count; f++)
-                {
-                    var v = read(f);
-                    w.WriteNumberValue(double.IsNaN(v) ? 0 : v);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
+            w.WritePropertyName("usage");
+            Usage.WriteTo(w);
             w.WriteStartArray("frames");
             foreach (var frame in frameList)
             {
@@ -192,9 +179,7 @@ public sealed partial class LifetimeStateMachine
         };
         ExecutionCount = root.GetProperty("executions").GetInt64();
         Iterations = root.GetProperty("iterations").GetInt32();
-        var usage = root.GetProperty("usage");
-        double[] Fields(string name) => usage.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
-        Usage = UsageTotals.FromParts(usage.GetProperty("count").GetInt64(), Fields("sum"), Fields("min"), Fields("max"));
+        Usage = UsageTotals.ReadFrom(root.GetProperty("usage"));
 
         var frames = new List<BranchFrame>();
         foreach (var f in root.GetProperty("frames").EnumerateArray())

@@ -311,7 +311,7 @@ public sealed partial class LifetimeStateMachine
     /// Records a pause, resume or abort after checking that the current phase allows it; throws
     /// <see cref="LifetimeControlException"/> naming the phase otherwise.
     /// </summary>
-    public ControlEntry RecordControl(LifetimeControl action, string actor, string? reason, DateTimeOffset now)
+    public ControlEntry RecordControl(LifetimeControl action, string actor, string? reason, DateTimeOffset now, PolicyDecision? decision = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var phase = CurrentPhase;
@@ -335,7 +335,7 @@ public sealed partial class LifetimeStateMachine
             LifetimeControl.Abort => ExecutionPhase.Aborted,
             _ => null,
         };
-        return new ControlEntry { LifetimeId = LifetimeId, Sequence = _nextSequence++, RecordedAt = now, Action = action, Actor = actor, Reason = reason };
+        return new ControlEntry { LifetimeId = LifetimeId, Sequence = _nextSequence++, RecordedAt = now, Action = action, Actor = actor, Reason = reason, Decision = decision };
     }
 
     /// <summary>

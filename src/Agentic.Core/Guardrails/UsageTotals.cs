@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Agentic.Core.Guardrails;
 
 /// <summary>
@@ -91,5 +93,47 @@ public sealed class UsageTotals
         }
 
         return totals;
+    }
+
+    /// <summary>Writes <c>{count, sum[], min[], max[]}</c> (fields in <see cref="UsageSample.Fields"/> order).</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteNumber("count", Count);
+        WriteArray(writer, "sum", _sum);
+        WriteArray(writer, "min", _min);
+        WriteArray(writer, "max", _max);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote; throws <see cref="InvalidDataException"/> naming what is wrong.</summary>
+    public static UsageTotals ReadFrom(JsonElement element)
+    {
+        try
+        {
+            double[] Fields(string name)
+            {
+                var values = element.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                return values.Length == FieldCount ? values : throw new InvalidDataException($"usage totals: '{name}' has {values.Length} values, expected {FieldCount}");
+            }
+
+            return FromParts(element.GetProperty("count").GetInt64(), Fields("sum"), Fields("min"), Fields("max"));
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"usage totals are malformed: {ex.Message}", ex);
+        }
+    }
+
+    private static void WriteArray(Utf8JsonWriter writer, string name, double[] values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            writer.WriteNumberValue(double.IsFinite(v) ? v : 0);
+        }
+
+        writer.WriteEndArray();
     }
 }

@@ -4,6 +4,7 @@ using Agentic.Core.Graphs;
 using Agentic.Core.Validation;
 using Agentic.Runtime.Actors;
 using Agentic.Runtime.Blobs;
+using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
@@ -27,7 +28,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Version), string> _pins = new();
     private int _disposed;
 
-    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null, Guardrails.IPolicySource? policies = null)
+    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null, IPolicySource? policies = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(store);
@@ -43,6 +44,11 @@ public sealed class AgenticRuntime : IAsyncDisposable
         foreach (var observer in observers ?? [])
         {
             _services.AddObserver(observer);
+        }
+
+        if (policies is not null)
+        {
+            _services.Tenants = new TenantGuardrails(policies, store, time, options.Actors, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"));
         }
 
         _host = new ActorHost<LifetimeActor, object>(self => new LifetimeActor(self, _services), options.Actors, time, loggerFactory.CreateLogger("Agentic.Runtime.Actors"));
@@ -212,6 +218,12 @@ public sealed class AgenticRuntime : IAsyncDisposable
         }
 
         _host.Dispose();
+        if (_services.Tenants is { } tenants)
+        {
+            tenants.Dispose();
+            await tenants.DrainAsync().ConfigureAwait(false);
+        }
+
         await Writer.DisposeAsync().ConfigureAwait(false);
     }
 

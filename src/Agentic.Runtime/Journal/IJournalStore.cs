@@ -31,4 +31,10 @@ public interface IJournalStore : IAsyncDisposable
 
     /// <summary>Replaces the lifetime's snapshot (never touches the journal).</summary>
     ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>A tenant's guardrail ledger (windowed usage totals), if one was written.</summary>
+    ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a tenant's ledger; durable when it returns. A state with fewer charges never replaces one with more.</summary>
+    ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken);
 }

@@ -9,6 +9,7 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
 {
     private readonly ConcurrentDictionary<string, LifetimeJournal> _journals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LifetimeSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantLedgerState> _ledgers = new(StringComparer.Ordinal);
 
     public string Profile => "none";
 
@@ -144,6 +145,16 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
         ArgumentNullException.ThrowIfNull(snapshot);
         // Snapshot writes may finish out of order: an older one never replaces a newer one.
         _snapshots.AddOrUpdate(snapshot.LifetimeId, snapshot, (_, current) => snapshot.Sequence > current.Sequence ? snapshot : current);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_ledgers.GetValueOrDefault(tenantId));
+
+    public ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _ledgers.AddOrUpdate(state.TenantId, state, (_, current) => state.Charges >= current.Charges ? state : current);
         return ValueTask.CompletedTask;
     }
 

@@ -1,6 +1,7 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Guardrails;
 using Agentic.Runtime.Actors;
+using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Workers;
 
@@ -31,7 +32,14 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private int _unacknowledged;
     private long _silentThrough;
     private long _snapshotSequence;
+    private readonly List<ExecutionRequest> _awaitingTenant = [];
     private GuardrailScope? _guardrailScope;
+    private PolicySet? _policySet;
+    private IReadOnlyList<GuardrailPolicy> _policies = [];
+    private bool _tenantScoped;
+    private TenantBudget? _tenant;
+    private int _charging;
+    private bool _assessing;
     private bool _done;
 
     public bool CanPassivate => IsSettled;
@@ -42,7 +50,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     internal LifetimeStateMachine? Machine => _machine;
 
     private bool IsSettled =>
-        _loadingBuffer is null && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 &&
+        _loadingBuffer is null && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 && _charging == 0 && _awaitingTenant.Count == 0 &&
         (_done || (_machine is { IsEnding: false } m && m.CurrentPhase is ExecutionPhase.Paused or ExecutionPhase.Waiting));
 
     public void Receive(object message)
@@ -66,6 +74,14 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             case JournalFailure failure:
                 _unacknowledged--;
                 JournalFailed(failure);
+                break;
+            case TenantCharged charged:
+                _charging--;
+                Charged(charged);
+                break;
+            case TenantAssessed:
+                _assessing = false;
+                ReleaseAwaitingTenant();
                 break;
             case RetryDue due:
                 _retries.Remove(due);
@@ -232,12 +248,42 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
+        UsageSample? sample = null;
+        var verdict = run.Prompt is null ? Judge(run.Request.ExecutionId, run.Telemetry, out sample) : default;
+        if (sample is { } charged && _tenantScoped && services.Tenants is { } tenants)
+        {
+            // Tenant budgets are judged by the tenant's actor, which sees every lifetime's charges in order.
+            _tenant ??= tenants.For(_machine.TenantId);
+            _charging++;
+            _tenant.Actor.Post(new ChargeTenant(charged, _machine.Graph.Name, _machine.LifetimeId, self, new PendingOutcome(run, verdict)));
+            return;
+        }
+
+        Record(run, verdict);
+    }
+
+    private void Charged(TenantCharged charged)
+    {
+        var (run, local) = (PendingOutcome)charged.Token;
+        if (_machine is null || _done)
+        {
+            return;
+        }
+
+        var verdict = charged.Decision is { } d && (local.Decision is null || d.Action > local.Decision.Action)
+            ? new PolicyVerdict(d, charged.PolicySetVersion)
+            : local;
+        Record(run, verdict);
+    }
+
+    private void Record(NodeRun run, PolicyVerdict verdict)
+    {
+        var machine = _machine!;
         var now = services.Time.GetUtcNow();
         var id = run.Request.ExecutionId;
-        var verdict = run.Prompt is null ? Judge(id, run.Telemetry) : default;
-        var entry = run.Error is not null ? _machine.RecordFailed(id, run.Error, run.Telemetry, run.StartedAt, now, verdict)
-            : run.Prompt is not null ? _machine.RecordWaiting(id, run.Prompt, run.Telemetry, run.StartedAt, now)
-            : _machine.RecordCompleted(id, run.Result!, run.NextTaskNames, run.Telemetry, run.StartedAt, now, verdict);
+        var entry = run.Error is not null ? machine.RecordFailed(id, run.Error, run.Telemetry, run.StartedAt, now, verdict)
+            : run.Prompt is not null ? machine.RecordWaiting(id, run.Prompt, run.Telemetry, run.StartedAt, now)
+            : machine.RecordCompleted(id, run.Result!, run.NextTaskNames, run.Telemetry, run.StartedAt, now, verdict);
         if (entry is not null)
         {
             Append(entry);
@@ -246,24 +292,137 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     /// <summary>
     /// Guardrails judge an outcome before its record is made, so the decision is part of that record: nothing downstream
-    /// is dispatched until it is durable, and replay applies the same decision.
+    /// is dispatched until it is durable, and replay applies the same decision. Execution and lifetime scopes are judged
+    /// here; tenant scope by the tenant's actor (<see cref="Charged"/>).
     /// </summary>
-    private PolicyVerdict Judge(string executionId, ExecutionTelemetry telemetry)
+    private PolicyVerdict Judge(string executionId, ExecutionTelemetry telemetry, out UsageSample? sample)
     {
-        if (services.Policies?.Current is not { IsEmpty: false } set)
+        sample = null;
+        if (PoliciesNow() is not { } set)
         {
             return default;
         }
 
         var machine = _machine!;
-        var policies = set.For(machine.TenantId, machine.Graph.Name);
-        if (policies.Count == 0 || machine.SampleOf(executionId, telemetry) is not { } sample)
+        if (_policies.Count == 0 || machine.SampleOf(executionId, telemetry) is not { } s)
         {
             return new PolicyVerdict(null, set.Version);
         }
 
+        sample = s;
         _guardrailScope ??= new GuardrailScope { Tenant = machine.TenantId, Graph = machine.Graph.Name, LifetimeId = machine.LifetimeId };
-        return new PolicyVerdict(set.Judge(policies, _guardrailScope, sample, machine.Usage, null), set.Version);
+        return new PolicyVerdict(set.Judge(_policies, _guardrailScope, s, machine.Usage, null), set.Version);
+    }
+
+    /// <summary>The policy set in force (null: none), with the policies for this lifetime cached per set.</summary>
+    private PolicySet? PoliciesNow()
+    {
+        if (services.Policies?.Current is not { IsEmpty: false } set)
+        {
+            _policies = [];
+            _tenantScoped = false;
+            return null;
+        }
+
+        if (!ReferenceEquals(set, _policySet))
+        {
+            _policySet = set;
+            _policies = set.For(_machine!.TenantId, _machine.Graph.Name);
+            _tenantScoped = _policies.Any(p => p.Scope == PolicyScope.Tenant);
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// Before anything starts, an exhausted tenant budget (published by the tenant's actor) stops it: the refusal is
+    /// recorded like any decision. A standing that is missing, judged under another policy set, or possibly expired is
+    /// asked for afresh, and the request waits for the answer.
+    /// </summary>
+    private bool TenantAllows(ExecutionRequest request)
+    {
+        if (services.Tenants is not { } tenants || PoliciesNow() is not { } set || !_tenantScoped)
+        {
+            return true;
+        }
+
+        var machine = _machine!;
+        _tenant ??= tenants.For(machine.TenantId);
+        var standing = _tenant.Standing;
+        if (standing is null || standing.PolicySetVersion != set.Version ||
+            (standing.Holding.Count > 0 && standing.ValidUntil is { } until && services.Time.GetUtcNow() >= until))
+        {
+            _awaitingTenant.Add(request);
+            if (!_assessing)
+            {
+                _assessing = true;
+                _tenant.Actor.Post(new AssessTenant(self));
+            }
+
+            return false;
+        }
+
+        if (standing.Holding.Count == 0 || standing.For(machine.TenantId, machine.Graph.Name) is not { } decision)
+        {
+            return true;
+        }
+
+        RefuseBeforeDispatch(request, decision);
+        return false;
+    }
+
+    private void RefuseBeforeDispatch(ExecutionRequest request, PolicyDecision decision)
+    {
+        var machine = _machine!;
+        var now = services.Time.GetUtcNow();
+        try
+        {
+            switch (decision.Action)
+            {
+                case PolicyAction.RejectExecution:
+                    if (machine.RecordFailed(request.ExecutionId, $"rejected before it started by {decision.Describe()}", ExecutionTelemetry.None, now, now, new PolicyVerdict(decision, decision.PolicySetVersion)) is { } rejected)
+                    {
+                        Append(rejected);
+                    }
+
+                    break;
+                case PolicyAction.PauseLifetime:
+                    _held.Add(request);
+                    if (!machine.IsPaused)
+                    {
+                        Append(machine.RecordControl(LifetimeControl.Pause, "policy:" + decision.Policy, decision.Describe(), now, decision));
+                    }
+
+                    break;
+                default:
+                    if (!machine.IsEnding && !machine.CurrentPhase.IsTerminal())
+                    {
+                        Append(machine.RecordControl(LifetimeControl.Abort, "policy:" + decision.Policy, decision.Describe(), now, decision));
+                    }
+
+                    break;
+            }
+        }
+        catch (LifetimeControlException)
+        {
+            // Already ending or not started: nothing is dispatched either way.
+        }
+    }
+
+    private void ReleaseAwaitingTenant()
+    {
+        if (_awaitingTenant.Count == 0 || _done || _machine is not { IsEnding: false })
+        {
+            _awaitingTenant.Clear();
+            return;
+        }
+
+        var waiting = _awaitingTenant.ToArray();
+        _awaitingTenant.Clear();
+        foreach (var request in waiting)
+        {
+            Dispatch(request, delayed: false);
+        }
     }
 
     private void Durable(JournalEntry entry)
@@ -321,12 +480,13 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _dispatch.Clear();
         if (entry is ControlEntry { Action: LifetimeControl.Resume } && !_machine.IsEnding)
         {
-            foreach (var request in _held)
+            // A guardrail may hold them again while they are dispatched: iterate a copy.
+            var held = _held.ToArray();
+            _held.Clear();
+            foreach (var request in held)
             {
                 Dispatch(request, delayed: true);
             }
-
-            _held.Clear();
         }
 
         if (_replies.Remove(entry.Sequence, out var reply))
@@ -385,6 +545,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         _retries.Clear();
         _held.Clear();
+        _awaitingTenant.Clear();
         foreach (var record in _machine!.RecordTermination(services.Time.GetUtcNow()))
         {
             Append(record);
@@ -419,6 +580,11 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void Submit(ExecutionRequest request)
     {
+        if (!TenantAllows(request))
+        {
+            return;
+        }
+
         var machine = _machine!;
         var allowed = request.Node.Kind == Core.Graphs.NodeKind.Plan ? machine.Executable.AllowedTargets(request.Node.Name) : [];
         _running++;
@@ -490,6 +656,8 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         AwaitSettled m => m.Reply,
         _ => null,
     };
+
+    private sealed record PendingOutcome(NodeRun Run, PolicyVerdict Verdict);
 
     private sealed record RetryDueState(IActorRef<object> Self, RetryDue Due)
     {

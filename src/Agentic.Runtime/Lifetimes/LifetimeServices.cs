@@ -51,6 +51,9 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
     /// <summary>Guardrail policies in force (none: nothing is judged).</summary>
     public Guardrails.IPolicySource? Policies { get; } = policies;
 
+    /// <summary>Tenant guardrail actors (set whenever policies are: a reload may add tenant-scope ones).</summary>
+    public Guardrails.TenantGuardrails? Tenants { get; set; }
+
     /// <summary>Records between snapshots of a lifetime's state; 0: never.</summary>
     public int SnapshotEvery { get; } = snapshotEvery;
 

@@ -11,6 +11,7 @@ public abstract class NodeContext
     private long _outputTokens;
     private double _costUsd;
     private Dictionary<string, double>? _metrics;
+    private string? _model;
 
     internal NodeContext(ExecutionRequest request, string tenantId, string lifetimeId, Payload lifetimeInput, CancellationToken cancellation)
     {
@@ -65,6 +66,13 @@ public abstract class NodeContext
         _costUsd += usd;
     }
 
+    /// <summary>Names the model that answered (usage is reported by node and by model); the last one named wins.</summary>
+    public void RecordModel(string model)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _model = model;
+    }
+
     /// <summary>A free-form metric, kept with the execution's telemetry.</summary>
     public void RecordMetric(string name, double value)
     {
@@ -72,7 +80,5 @@ public abstract class NodeContext
         (_metrics ??= new(StringComparer.Ordinal))[name] = value;
     }
 
-    internal IReadOnlyDictionary<string, double>? Metrics => _metrics;
-
-    internal ExecutionTelemetry BuildTelemetry(double latencyMs) => new(_inputTokens, _outputTokens, _costUsd, latencyMs);
+    internal ExecutionTelemetry BuildTelemetry(double latencyMs) => new(_inputTokens, _outputTokens, _costUsd, latencyMs, _model, _metrics);
 }

@@ -44,6 +44,10 @@ public class DurabilityTests
 
         public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken) => _inner.WriteSnapshotAsync(snapshot, cancellationToken);
 
+        public ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) => _inner.ReadTenantLedgerAsync(tenantId, cancellationToken);
+
+        public ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken) => _inner.WriteTenantLedgerAsync(state, cancellationToken);
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 

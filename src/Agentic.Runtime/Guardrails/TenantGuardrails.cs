@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Agentic.Runtime.Actors;
+using Agentic.Runtime.Journal;
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.Runtime.Guardrails;
+
+/// <summary>The tenant guardrail actors of one runtime (one per tenant, activated on first use) and what they share.</summary>
+internal sealed class TenantGuardrails : IDisposable
+{
+    private readonly ConcurrentDictionary<string, TenantBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly ActorHost<TenantGuardrailActor, object> _host;
+    private readonly ConcurrentDictionary<Task, byte> _writes = new();
+    internal long LedgerResetsField;
+
+    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, ActorHostOptions options, ILogger logger)
+    {
+        Policies = policies;
+        Store = store;
+        Time = time;
+        Logger = logger;
+        _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, For(self.Key), this), options, time, logger);
+    }
+
+    public IPolicySource Policies { get; }
+
+    public IJournalStore Store { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Ledgers that could not be read at activation and were started afresh.</summary>
+    public long LedgerResets => Interlocked.Read(ref LedgerResetsField);
+
+    public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id => new TenantBudget(id, _host.Ref(id)));
+
+    public void Dispose() => _host.Dispose();
+
+    /// <summary>Runs a ledger write off the actors, tracked so that shutdown waits for it before the store closes.</summary>
+    public void Write(Func<Task> write)
+    {
+        var task = Task.Run(write);
+        _writes[task] = 0;
+        task.ContinueWith(t => _writes.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for the ledger writes under way.</summary>
+    public Task DrainAsync() => Task.WhenAll(_writes.Keys);
+}

@@ -1,0 +1,89 @@
+using Agentic.Core.Execution;
+using Agentic.Core.Guardrails;
+
+namespace Agentic.Core.Tests.Guardrails;
+
+public sealed class TenantLedgerTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    private static UsageSample Spend(long tokens, double usd = 0, double latencyMs = 1) =>
+        new("llm", "llm", 1, 0, new ExecutionTelemetry(tokens, 0, usd, latencyMs));
+
+    [Fact]
+    public void WindowedUsage_ForgetsUsageOnceItsBucketIsOlderThanTheWindow_NeverBefore()
+    {
+        var usage = new WindowedUsage(TimeSpan.FromMinutes(1)); // buckets of 1 s
+        usage.Add(Spend(100), T0);
+        usage.Add(Spend(50, latencyMs: 900), T0.AddSeconds(30));
+
+        Assert.Equal((2, 150d, 900d), (usage.Totals(T0.AddSeconds(59)).Count, usage.Totals(T0.AddSeconds(59)).Sum(0), usage.Totals(T0.AddSeconds(59)).Max(4)));
+        Assert.Equal(T0.AddSeconds(61), usage.NextExpiry(T0.AddSeconds(59)));
+
+        // The first spend's bucket [T0, T0+1s) leaves the window at T0+61s: counted for at least the window.
+        Assert.Equal(150d, usage.Totals(T0.AddSeconds(60.5)).Sum(0));
+        var later = usage.Totals(T0.AddSeconds(61));
+        Assert.Equal((1, 50d, 900d), (later.Count, later.Sum(0), later.Max(4)));
+
+        Assert.Equal(0, usage.Totals(T0.AddSeconds(91)).Count);
+        Assert.Null(usage.NextExpiry(T0.AddSeconds(91)));
+
+        // Usage after a long gap lands in a reused slot without resurrecting what expired there.
+        usage.Add(Spend(7), T0.AddMinutes(10));
+        Assert.Equal((1, 7d), (usage.Totals(T0.AddMinutes(10)).Count, usage.Totals(T0.AddMinutes(10)).Sum(0)));
+    }
+
+    [Fact]
+    public void WindowedUsage_WithoutAWindow_IsCumulative()
+    {
+        var usage = new WindowedUsage(null);
+        usage.Add(Spend(10), T0);
+        usage.Add(Spend(20), T0.AddDays(400));
+        Assert.Equal((2, 30d), (usage.Totals(T0.AddDays(800)).Count, usage.Totals(T0.AddDays(800)).Sum(0)));
+        Assert.Null(usage.NextExpiry(T0));
+    }
+
+    [Fact]
+    public void WindowedUsage_RefusesAWindowTooShortToBucket() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WindowedUsage(TimeSpan.FromMilliseconds(10)));
+
+    [Fact]
+    public void Ledger_KeepsEachPolicysWindow_AndSurvivesCaptureAndRestore()
+    {
+        var set = PolicyReader.Read("""
+            policies:
+              - { name: daily, scope: tenant, window: 24h, when: "sum(tokens_used) > 1000", action: abort_lifetime }
+              - { name: minute, scope: tenant, window: 1m, when: "sum(cost_usd) > 1", action: pause_lifetime }
+              - { name: forever, scope: tenant, when: "count() > 100", action: reject_execution }
+            """, "tenant.yaml");
+        var ledger = new TenantLedger("acme");
+        ledger.Track(set.Policies);
+        ledger.Charge(Spend(400, usd: 0.5), T0);
+        ledger.Charge(Spend(300, usd: 0.25), T0.AddMinutes(2));
+
+        var (daily, minute, forever) = (set.Policies[0], set.Policies[1], set.Policies[2]);
+        var now = T0.AddMinutes(2);
+        Assert.Equal((700d, 0.25, 2L), (ledger.TotalsFor(daily, now).Sum(0), ledger.TotalsFor(minute, now).Sum(3), ledger.TotalsFor(forever, now).Count));
+        Assert.Equal(T0.AddMinutes(2).AddSeconds(61), ledger.NextExpiry(now));
+
+        var restored = TenantLedger.Restore(ledger.Capture(now), "acme", now);
+        Assert.Equal(2, restored.Charges);
+        Assert.Equal((700d, 0.25, 2L), (restored.TotalsFor(daily, now).Sum(0), restored.TotalsFor(minute, now).Sum(3), restored.TotalsFor(forever, now).Count));
+
+        // Restored a day later: the daily window has let go of both, all time has not.
+        var nextDay = T0.AddDays(1).AddMinutes(30);
+        var aged = TenantLedger.Restore(ledger.Capture(now), "acme", nextDay);
+        Assert.Equal((0d, 2L), (aged.TotalsFor(daily, nextDay).Sum(0), aged.TotalsFor(forever, nextDay).Count));
+    }
+
+    [Theory]
+    [InlineData("{}", "tenant ledger of 'acme' is malformed")]
+    [InlineData("""{"format":9,"tenant":"acme"}""", "tenant ledger of 'acme' has format 9; this runtime reads format 1")]
+    [InlineData("""{"format":1,"tenant":"other","charges":0}""", "tenant ledger stored for 'acme' names tenant 'other'")]
+    [InlineData("not json", "tenant ledger of 'acme' is malformed")]
+    public void Ledger_RefusesAStateItCannotTrust(string state, string message)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => TenantLedger.Restore(System.Text.Encoding.UTF8.GetBytes(state), "acme", T0));
+        Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+    }
+}
