@@ -44,7 +44,38 @@ public sealed class AgenticBuilder
         return this;
     }
 
-    internal AgenticBuilder AddBuiltInNodes() => this
+    /// <summary>Registers a chat client the <c>llm</c> task can use as <c>provider: NAME</c> (a later registration of a name replaces it).</summary>
+    public AgenticBuilder AddChatClient(string provider, Func<IServiceProvider, Microsoft.Extensions.AI.IChatClient> create, string description = "")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        ArgumentNullException.ThrowIfNull(create);
+        Services.AddSingleton(new Models.ChatClientRegistration(provider, create, description));
+        return this;
+    }
+
+    /// <summary>Costs <c>llm</c> usage with these prices (per model, per million input and output tokens).</summary>
+    public AgenticBuilder AddModelPrices(Core.Models.ModelPriceTable prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        Services.RemoveAll<Core.Models.ModelPriceTable>();
+        Services.AddSingleton(prices);
+        return this;
+    }
+
+    /// <summary>Reads prices from a YAML file (<c>models: { NAME: { input_per_million, output_per_million } }</c>).</summary>
+    public AgenticBuilder AddModelPrices(string path) =>
+        AddModelPrices(Core.Models.ModelPriceTable.Read(File.ReadAllText(path), path));
+
+    internal AgenticBuilder AddBuiltInNodes()
+    {
+        Services.TryAddSingleton(Core.Models.ModelPriceTable.Empty);
+        Services.TryAddSingleton(sp => new Models.ChatClientCatalog(sp, sp.GetServices<Models.ChatClientRegistration>()));
+        AddChatClient("echo", _ => new Models.EchoChatClient(), "offline: answers from the prompt, usage from text length");
+        return AddBuiltInNodeTypes();
+    }
+
+    private AgenticBuilder AddBuiltInNodeTypes() => this
+        .AddTask<LlmTask>("llm", "one chat call (config.provider, model, prompt template); usage and cost from the response")
         .AddTask<EchoTask>("echo", "returns its input merged with its config")
         .AddTask<CounterTask>("counter", "increments `count` of its input")
         .AddTask<FailTask>("fail", "fails its first N attempts, then passes its input through")
