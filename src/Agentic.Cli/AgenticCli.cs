@@ -14,6 +14,7 @@ public static class AgenticCli
             RunCommand.Create(io),
             ValidateCommand.Create(io),
             PolicyCommand.Create(io),
+            UsageCommand.Create(io),
             GraphCommand.Create(io),
             JournalCommand.Create(io),
             NodesCommand.Create(io),

@@ -1,3 +1,4 @@
+using Agentic.Models.OpenAI;
 using Agentic.Runtime.Hosting;
 using Agentic.Storage.Blobs;
 using Agentic.Storage.Sqlite;
@@ -13,13 +14,28 @@ internal static class CliServices
 {
     /// <param name="dbPath">The journal database; null keeps the journal in memory.</param>
     /// <param name="policiesPath">Guardrail policies to enforce (a YAML file or folder), reloaded when they change.</param>
-    public static ServiceProvider Build(string? dbPath, string? policiesPath = null)
+    /// <param name="pricesPath">Model prices for the <c>llm</c> task's cost (YAML).</param>
+    public static ServiceProvider Build(string? dbPath, string? policiesPath = null, string? pricesPath = null)
     {
         var services = new ServiceCollection().AddAgentic(b =>
         {
             if (policiesPath is not null)
             {
                 b.AddPolicies(policiesPath);
+            }
+
+            if (pricesPath is not null)
+            {
+                b.AddModelPrices(File.Exists(pricesPath) ? pricesPath : throw new FileNotFoundException($"price file '{pricesPath}' does not exist", pricesPath));
+            }
+
+            // provider: openai, when a key is set (any OpenAI-compatible endpoint through OPENAI_BASE_URL).
+            if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key)
+            {
+                var endpoint = Environment.GetEnvironmentVariable("OPENAI_BASE_URL") is { Length: > 0 } url
+                    ? Uri.TryCreate(url, UriKind.Absolute, out var u) ? u : throw new CliInputException($"OPENAI_BASE_URL '{url}' is not an absolute URL")
+                    : null;
+                b.AddOpenAIChatClient(key, endpoint);
             }
         });
         if (dbPath is not null)

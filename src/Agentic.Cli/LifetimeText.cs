@@ -22,6 +22,8 @@ internal static class LifetimeText
         w.WriteNumber("last_sequence", v.LastSequence);
         w.WriteNumber("executions", v.Executions);
         w.WriteNumber("iterations", v.Iterations);
+        w.WriteNumber("tokens_used", v.TokensUsed);
+        w.WriteNumber("cost_usd", v.CostUsd);
         JsonText.WritePayload(w, "result", v.Result);
         if (v.Reason is not null)
         {

@@ -17,6 +17,8 @@ internal sealed class ProgressPrinter : IJournalObserver
     private readonly IAnsiConsole _console;
     private readonly Task _printing;
     private string? _lifetimeId;
+    private long _tokens;
+    private double _cost;
 
     public ProgressPrinter(IAnsiConsole console)
     {
@@ -61,7 +63,22 @@ internal sealed class ProgressPrinter : IJournalObserver
         };
         var kind = e.NodeKind == NodeKind.Task ? "task" : "plan";
         var latency = e.Telemetry.LatencyMs.ToString("0.###", CultureInfo.InvariantCulture);
-        return $"{e.NodeName,-16} {kind} {e.NodeType,-10} {e.Phase.ToWireName(),-9} it {e.Iteration,-3} try {e.Attempt} {latency,7} ms  {what}";
+        var decided = e.Decision is { } d && e.Phase != ExecutionPhase.Failed ? $"  [{d.Describe()}]" : string.Empty;
+        return $"{e.NodeName,-16} {kind} {e.NodeType,-10} {e.Phase.ToWireName(),-9} it {e.Iteration,-3} try {e.Attempt} {latency,7} ms  {what}{decided}";
+    }
+
+    /// <summary>Live spend: what a step used and what the lifetime has used so far.</summary>
+    private string Spend(JournalEntry entry)
+    {
+        if (entry is not ExecutionEntry { Phase: not ExecutionPhase.Cancelled } e || (e.Telemetry.TokensUsed == 0 && e.Telemetry.CostUsd == 0))
+        {
+            return string.Empty;
+        }
+
+        _tokens += e.Telemetry.TokensUsed;
+        _cost += e.Telemetry.CostUsd;
+        var model = e.Telemetry.Model is { } m ? m + " " : string.Empty;
+        return $" [aqua]{Markup.Escape(model)}{UsageText.Spend(e.Telemetry.TokensUsed, e.Telemetry.CostUsd)}[/] [grey](so far {UsageText.Spend(_tokens, _cost)})[/]";
     }
 
     private async Task PrintAsync()
@@ -77,7 +94,7 @@ internal sealed class ProgressPrinter : IJournalObserver
                 LifetimeStartedEntry => "blue",
                 _ => "default",
             };
-            _console.MarkupLine($"[grey]{entry.Sequence,5}[/] [{color}]{Markup.Escape(Describe(entry))}[/]");
+            _console.MarkupLine($"[grey]{entry.Sequence,5}[/] [{color}]{Markup.Escape(Describe(entry))}[/]{Spend(entry)}");
         }
     }
 }

@@ -89,6 +89,58 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task CodingAgent_IsStoppedByATenantBudget_TheDecisionIsInItsJournal_AndUsageAddsUp()
+    {
+        var policies = Path.Combine(_dir, "tenant.yaml");
+        await File.WriteAllTextAsync(policies, "policies:\n  - { name: acme-tokens, scope: tenant, window: 24h, when: \"sum(tokens_used) > 300\", action: abort_lifetime }\n");
+        var prices = Path.Combine(RepoPaths.Root, "samples", "prices.yaml");
+        string[] RunAgent() => ["run", Path.Combine(RepoPaths.Root, "samples", "coding-agent"), "--db", Db, "--policies", policies, "--prices", prices, "--tenant", "acme", "--output", "json"];
+
+        // The first run spends 277 echo tokens (llm_submit twice, llm_validate three times) and completes.
+        var (code, output, _) = await Run(RunAgent());
+        Assert.Equal(0, code);
+        using (var first = JsonDocument.Parse(output))
+        {
+            Assert.Equal(("completed", 277L), (first.RootElement.GetProperty("status").GetString(), first.RootElement.GetProperty("tokens_used").GetInt64()));
+            Assert.Equal((151 * 2.50 + 126 * 10.00) / 1_000_000, first.RootElement.GetProperty("cost_usd").GetDouble(), 12);
+        }
+
+        // The second run's first llm_submit (50 tokens) takes the tenant to 327: aborted, with the decision in that record.
+        (code, output, _) = await Run(RunAgent());
+        Assert.Equal(1, code);
+        using var second = JsonDocument.Parse(output);
+        Assert.Equal("aborted", second.RootElement.GetProperty("status").GetString());
+        Assert.StartsWith("aborted by policy 'acme-tokens' (tenant, abort_lifetime): sum(tokens_used) = 327 against threshold 300", second.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var (_, journal, _) = await Run("journal", second.RootElement.GetProperty("lifetime_id").GetString()!, "--db", Db, "--output", "json");
+        using var records = JsonDocument.Parse(journal);
+        var decided = records.RootElement.EnumerateArray().Single(r => r.TryGetProperty("policy_decision", out _));
+        Assert.Equal(("llm_submit", "echo-small", 50L), (decided.GetProperty("node").GetString(), decided.GetProperty("model").GetString(), decided.GetProperty("tokens_used").GetInt64()));
+        var decision = decided.GetProperty("policy_decision");
+        Assert.Equal(("acme-tokens", "tenant", "abort_lifetime", "sum(tokens_used)", 327d, 300d), (decision.GetProperty("policy").GetString(), decision.GetProperty("scope").GetString(), decision.GetProperty("action").GetString(), decision.GetProperty("subject").GetString(), decision.GetProperty("measured").GetDouble(), decision.GetProperty("threshold").GetDouble()));
+
+        // The budget is spent: the third run starts nothing; a control record carries the decision.
+        (code, output, _) = await Run(RunAgent());
+        Assert.Equal(1, code);
+        using var third = JsonDocument.Parse(output);
+        Assert.Equal((0L, "aborted"), (third.RootElement.GetProperty("tokens_used").GetInt64(), third.RootElement.GetProperty("status").GetString()));
+        (_, journal, _) = await Run("journal", third.RootElement.GetProperty("lifetime_id").GetString()!, "--db", Db, "--output", "json");
+        using var refused = JsonDocument.Parse(journal);
+        var control = refused.RootElement.EnumerateArray().Single(r => r.GetProperty("type").GetString() == "lifetime_controlled");
+        Assert.Equal(("abort", "policy:acme-tokens", "acme-tokens"), (control.GetProperty("action").GetString(), control.GetProperty("actor").GetString(), control.GetProperty("policy_decision").GetProperty("policy").GetString()));
+        Assert.DoesNotContain(refused.RootElement.EnumerateArray(), r => r.GetProperty("type").GetString() == "task_execution" && r.GetProperty("status").GetString() != "cancelled");
+
+        // Usage by node and model adds up to what the journal and the tenant's ledger hold.
+        var (ucode, usage, _) = await Run("usage", "--tenant", "acme", "--db", Db, "--output", "json");
+        Assert.Equal(0, ucode);
+        using var report = JsonDocument.Parse(usage);
+        Assert.Equal((3, 327L), (report.RootElement.GetProperty("lifetimes").GetInt32(), report.RootElement.GetProperty("tokens_used").GetInt64()));
+        Assert.Equal(327d, report.RootElement.GetProperty("tenant_ledger").GetProperty("tokens_used").GetDouble());
+        var byNode = report.RootElement.GetProperty("by_node_and_model").EnumerateArray().ToDictionary(l => l.GetProperty("node").GetString()!, l => l.GetProperty("tokens_used").GetInt64());
+        Assert.Equal(150L, byNode["llm_submit"]);
+        Assert.Equal(177L, byNode["llm_validate_1"] + byNode["llm_validate_2"]);
+    }
+
+    [Fact]
     public async Task RunText_ShowsEachExecutionAndASummary()
     {
         var (code, output, _) = await Run("run", Sample("hello"), "--in-memory");
@@ -136,7 +188,7 @@ public sealed class CliTests : IDisposable
             """);
         var (code, _, error) = await Run("run", graph, "--db", Db);
         Assert.Equal(2, code);
-        Assert.Contains($"{graph}:4:5: error AG112: task 'work' has unknown type 'countr'; registered task types: counter, echo, fail, human, sleep", error, StringComparison.Ordinal);
+        Assert.Contains($"{graph}:4:5: error AG112: task 'work' has unknown type 'countr'; registered task types: counter, echo, fail, human, llm, sleep", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Db));
     }
 

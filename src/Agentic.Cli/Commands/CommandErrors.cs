@@ -26,7 +26,7 @@ internal static class CommandErrors
         {
             return io.Fail(ExitCodes.InvalidInput, ex.Message);
         }
-        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or KeyNotFoundException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException)
+        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or KeyNotFoundException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException or InvalidDataException)
         {
             // Refused operations: nothing was recorded; the message names what is wrong (and the lifetime's phase).
             var message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message;

@@ -98,8 +98,43 @@ internal static class JournalCommand
                     }
 
                     w.WriteNumber("tokens_used", e.Telemetry.TokensUsed);
+                    w.WriteNumber("input_tokens", e.Telemetry.InputTokens);
+                    w.WriteNumber("output_tokens", e.Telemetry.OutputTokens);
                     w.WriteNumber("cost_usd", e.Telemetry.CostUsd);
                     w.WriteNumber("latency_ms", Math.Round(e.Telemetry.LatencyMs, 3));
+                    if (e.Telemetry.Model is { } model)
+                    {
+                        w.WriteString("model", model);
+                    }
+
+                    if (e.Telemetry.Metrics is { Count: > 0 } metrics)
+                    {
+                        w.WriteStartObject("metrics");
+                        foreach (var (name, value) in metrics)
+                        {
+                            w.WriteNumber(name, value);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    if (e.PolicySetVersion is { } version)
+                    {
+                        w.WriteString("policy_set_version", version);
+                    }
+
+                    WriteDecision(w, e.Decision);
+                    break;
+                case ControlEntry c:
+                    w.WriteString("type", "lifetime_controlled");
+                    w.WriteString("action", c.Action.ToString().ToLowerInvariant());
+                    w.WriteString("actor", c.Actor);
+                    if (c.Reason is not null)
+                    {
+                        w.WriteString("reason", c.Reason);
+                    }
+
+                    WriteDecision(w, c.Decision);
                     break;
                 case LifetimeEndedEntry end:
                     w.WriteString("type", "lifetime_ended");
@@ -120,6 +155,24 @@ internal static class JournalCommand
 
         w.WriteEndArray();
     });
+
+    private static void WriteDecision(System.Text.Json.Utf8JsonWriter w, Core.Guardrails.PolicyDecision? d)
+    {
+        if (d is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("policy_decision");
+        w.WriteString("policy", d.Policy);
+        w.WriteString("scope", Core.Guardrails.PolicyNames.Of(d.Scope));
+        w.WriteString("action", Core.Guardrails.PolicyNames.Of(d.Action));
+        w.WriteString("subject", d.Subject);
+        w.WriteNumber("measured", d.Measured);
+        w.WriteNumber("threshold", d.Threshold);
+        w.WriteString("policy_set_version", d.PolicySetVersion);
+        w.WriteEndObject();
+    }
 
     private static void PrintTable(CliIo io, List<JournalEntry> records)
     {

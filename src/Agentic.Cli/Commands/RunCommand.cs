@@ -20,13 +20,14 @@ internal static class RunCommand
         var db = CliOptions.Db();
         var output = CliOptions.Output();
         var policies = new Option<string?>("--policies") { Description = "guardrail policies to enforce: a YAML file or a folder of them (reloaded when they change)" };
-        var tenant = new Option<string>("--tenant") { Description = "tenant the lifetime runs for", DefaultValueFactory = _ => "default" };
+        var tenant = new Option<string>("--tenant") { Description = "tenant the lifetime runs for (tenant-scope policies budget its spend)", DefaultValueFactory = _ => "default" };
+        var prices = new Option<string?>("--prices") { Description = "model prices (YAML: models: { NAME: { input_per_million, output_per_million } }) that cost llm usage" };
         var cap = new Option<int?>("--iteration-cap") { Description = "override the graph's iteration cap for this run" };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the journal in memory only (nothing is written to disk)" };
         var count = new Option<int>("--count") { Description = "start this many lifetimes of the graph at once (prints a summary)", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Run a graph embedded, journaling every step, with live progress")
         {
-            graphArg, input, db, output, tenant, cap, inMemory, count, policies,
+            graphArg, input, db, output, tenant, cap, inMemory, count, policies, prices,
         };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
@@ -39,7 +40,7 @@ internal static class RunCommand
                 throw new CliInputException($"--iteration-cap must be at least 1, got {iterationCap}");
             }
 
-            await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db), parse.GetValue(policies));
+            await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db), parse.GetValue(policies), parse.GetValue(prices));
             // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
             CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
             var runtime = services.GetRequiredService<AgenticRuntime>();
@@ -135,6 +136,8 @@ internal static class RunCommand
 
         w.WriteNumber("executions", o.Executions);
         w.WriteNumber("iterations", o.Iterations);
+        w.WriteNumber("tokens_used", o.TokensUsed);
+        w.WriteNumber("cost_usd", o.CostUsd);
         w.WriteNumber("duration_ms", Math.Round(o.Duration.TotalMilliseconds, 3));
         w.WriteEndObject();
     });
@@ -153,6 +156,7 @@ internal static class RunCommand
         table.AddRow("graph", Markup.Escape($"{o.GraphName} {o.GraphVersion}"));
         table.AddRow("executions", o.Executions.ToString(CultureInfo.InvariantCulture));
         table.AddRow("iterations", o.Iterations.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("spent", UsageText.Spend(o.TokensUsed, o.CostUsd));
         table.AddRow("duration", $"{o.Duration.TotalMilliseconds:0.###} ms");
         table.AddRow("result", Markup.Escape(JsonText.Shorten(o.Result?.ToJsonString() ?? "null", 400)));
         io.Console.Write(table);

@@ -628,7 +628,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             machine.ExecutionCount,
             machine.Iterations,
             _startedAt,
-            services.Time.GetUtcNow()));
+            services.Time.GetUtcNow(),
+            (long)machine.Usage.Sum(0),
+            machine.Usage.Sum(3)));
     }
 
     private void NotifySettled()

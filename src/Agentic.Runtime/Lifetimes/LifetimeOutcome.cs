@@ -2,7 +2,7 @@ using Agentic.Core.Execution;
 
 namespace Agentic.Runtime.Lifetimes;
 
-/// <summary>How a lifetime ended: phase, result or reason, and its counters.</summary>
+/// <summary>How a lifetime ended: phase, result or reason, its counters and what it spent (tokens, US dollars).</summary>
 public sealed record LifetimeOutcome(
     string LifetimeId,
     string TenantId,
@@ -14,7 +14,9 @@ public sealed record LifetimeOutcome(
     long Executions,
     int Iterations,
     DateTimeOffset StartedAt,
-    DateTimeOffset EndedAt)
+    DateTimeOffset EndedAt,
+    long TokensUsed = 0,
+    double CostUsd = 0)
 {
     public TimeSpan Duration => EndedAt - StartedAt;
 }

@@ -15,7 +15,9 @@ public sealed record LifetimeView(
     int Iterations,
     Payload? Result,
     string? Reason,
-    IReadOnlyList<AwaitedExecution> Awaiting)
+    IReadOnlyList<AwaitedExecution> Awaiting,
+    long TokensUsed = 0,
+    double CostUsd = 0)
 {
     internal static LifetimeView Of(LifetimeStateMachine machine) => new(
         machine.LifetimeId,
@@ -29,5 +31,7 @@ public sealed record LifetimeView(
         machine.Iterations,
         machine.Result,
         machine.Reason,
-        machine.Awaiting());
+        machine.Awaiting(),
+        (long)machine.Usage.Sum(0),
+        machine.Usage.Sum(3));
 }
