@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,M,R] [--runs 5] [--sync full|normal]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R] [--runs 5] [--sync full|normal]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 if (args.Length == 4 && args[0] == RecoveryWorkload.ChildFlag)
 {
@@ -23,6 +23,11 @@ try
             case "A":
                 exit |= await Measure("A", "none", lifetimes: 1000, steps: 10, sqlite: null);
                 break;
+            case "G":
+                // A with three active policies, one a per-tenant cumulative budget: every execution of the 1,000
+                // lifetimes (one tenant) is judged at execution and lifetime scope and charged to the tenant's actor.
+                exit |= await Measure("G", "none", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies());
+                break;
             case "B":
                 exit |= await Measure("B", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b.db"));
                 break;
@@ -38,7 +43,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, M, R)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R)");
                 return 2;
         }
     }
@@ -50,9 +55,9 @@ finally
 
 return exit;
 
-async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite)
+async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null)
 {
-    await using var workload = new Workload(profile, steps, sqlite, sync);
+    await using var workload = new Workload(profile, steps, sqlite, sync, policies);
     // Warm up for a fixed time (at least 3 runs) so tiered JIT and PGO have settled before anything is measured.
     Console.Error.WriteLine($"[{label}/{profile}] warming up…");
     var warm = System.Diagnostics.Stopwatch.StartNew();
@@ -73,6 +78,13 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
     Console.WriteLine(JsonLine.Format(median with { Label = $"{label} median of {runs}" }));
     return results.All(r => r.Ok) ? 0 : 1;
 }
+
+static Agentic.Core.Guardrails.PolicySet GuardrailPolicies() => Agentic.Core.Guardrails.PolicyReader.Read("""
+    policies:
+      - { name: slow-step, scope: execution, when: "latency_ms > 30000 and node == 'task'", action: reject_execution }
+      - { name: loop-cap, scope: lifetime, when: "max(iteration_idx) >= 1000", action: pause_lifetime }
+      - { name: tenant-budget, scope: tenant, when: "sum(tokens_used) > 1000000000000 or count() > 1000000000", action: abort_lifetime }
+    """, "bench-g.yaml");
 
 string Arg(string name, string fallback)
 {

@@ -17,14 +17,21 @@ internal sealed class Workload : IAsyncDisposable
     private readonly AgentGraph _graph;
     private readonly int _steps;
 
-    public Workload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync)
+    public Workload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, Core.Guardrails.PolicySet? policies = null)
     {
         _steps = steps;
         Profile = profile;
         var services = new ServiceCollection()
             .AddSingleton(_clock)
             .AddSingleton(new BenchPayloads(steps))
-            .AddAgentic(b => b.AddTask<BenchTask>("bench_task").AddPlan<BenchPlan>("bench_plan"));
+            .AddAgentic(b =>
+            {
+                b.AddTask<BenchTask>("bench_task").AddPlan<BenchPlan>("bench_plan");
+                if (policies is not null)
+                {
+                    b.AddPolicies(policies);
+                }
+            });
         if (sqlitePath is not null)
         {
             services.AddSqliteJournal(o =>

@@ -121,7 +121,18 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
 
         ledger.Charge(charge.Sample, _now);
         Publish(set, _now, force: false);
-        _pending.Add((charge.ReplyTo, new TenantCharged(charge.Token, decision, set.Version)));
+        var reply = new TenantCharged(charge.Token, decision, set.Version);
+        if (services.Store is ISynchronousJournalStore)
+        {
+            // A store without I/O (in memory) makes nothing durable by waiting: answer now, write behind.
+            charge.ReplyTo.Post(reply);
+            _dirty = true;
+        }
+        else
+        {
+            _pending.Add((charge.ReplyTo, reply));
+        }
+
         Flush();
     }
 

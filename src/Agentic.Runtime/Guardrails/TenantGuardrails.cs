@@ -19,7 +19,10 @@ internal sealed class TenantGuardrails : IDisposable
         Store = store;
         Time = time;
         Logger = logger;
-        _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, For(self.Key), this), options, time, logger);
+        // A tenant's actor is shared by all its lifetimes and its turns are short: yielding after the lifetimes' 64
+        // messages would queue it behind thousands of them on every turn, so it drains far more per turn.
+        var tenantOptions = new ActorHostOptions { MaxActivations = options.MaxActivations, IdleTimeout = options.IdleTimeout, MessagesPerTurn = Math.Max(options.MessagesPerTurn, 4096) };
+        _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, For(self.Key), this), tenantOptions, time, logger);
     }
 
     public IPolicySource Policies { get; }
@@ -45,6 +48,20 @@ internal sealed class TenantGuardrails : IDisposable
         task.ContinueWith(t => _writes.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Waits for the ledger writes under way.</summary>
-    public Task DrainAsync() => Task.WhenAll(_writes.Keys);
+    /// <summary>Waits for the ledger writes under way, and for those they lead to (a write behind starts the next one).</summary>
+    public async Task DrainAsync()
+    {
+        for (var quiet = 0; quiet < 3;)
+        {
+            if (_writes.IsEmpty)
+            {
+                quiet++;
+                await Task.Delay(1).ConfigureAwait(false);
+                continue;
+            }
+
+            quiet = 0;
+            await Task.WhenAll(_writes.Keys).ConfigureAwait(false);
+        }
+    }
 }
