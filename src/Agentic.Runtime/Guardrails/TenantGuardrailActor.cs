@@ -181,7 +181,12 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
             replyTo.Post(reply);
         }
 
-        Flush();
+        // After a failure, retry with the next charge rather than at once: a store that keeps failing must not
+        // turn this actor into a loop of writes.
+        if (written.Error is null || _pending.Count > 0)
+        {
+            Flush();
+        }
     }
 
     /// <summary>Judges the totals alone (no execution) against every tenant-scope policy, and publishes what holds.</summary>
