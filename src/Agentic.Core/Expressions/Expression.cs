@@ -24,6 +24,12 @@ public sealed class Expression
 
     internal ExpressionNode Root => _root;
 
+    /// <summary>
+    /// Whether the expression reads any name from its scope. False: its value depends on nothing but the scope's
+    /// aggregates (and literals), so it is the same wherever those are.
+    /// </summary>
+    public bool ReadsNames => _root.ReadsNames;
+
     public ExpressionValue Evaluate(IExpressionScope scope) => _root.Evaluate(scope, Text);
 
     /// <summary>Evaluates as a condition (truthiness).</summary>

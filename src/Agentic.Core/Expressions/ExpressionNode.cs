@@ -9,6 +9,9 @@ internal abstract class ExpressionNode(int position)
 
     public abstract ExpressionValue Evaluate(IExpressionScope scope, string source);
 
+    /// <summary>Whether evaluating this reads a name from the scope (aggregates and literals are not names).</summary>
+    public virtual bool ReadsNames => false;
+
     /// <summary>The node as written (normalised), for messages such as a policy decision's subject.</summary>
     public virtual string Describe() => "(expression)";
 
@@ -28,6 +31,8 @@ internal sealed class NameNode(int position, string name) : ExpressionNode(posit
 {
     public string Name { get; } = name;
 
+    public override bool ReadsNames => true;
+
     public override ExpressionValue Evaluate(IExpressionScope scope, string source) =>
         scope.TryResolve(Name, out var value) ? value : throw Error($"unknown name '{Name}'", source);
 
@@ -39,6 +44,8 @@ internal sealed class MemberNode(int position, ExpressionNode target, string mem
     public ExpressionNode Target { get; } = target;
 
     public string Member { get; } = member;
+
+    public override bool ReadsNames => Target.ReadsNames;
 
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
@@ -57,6 +64,8 @@ internal sealed class MemberNode(int position, ExpressionNode target, string mem
 
 internal sealed class IndexNode(int position, ExpressionNode target, ExpressionNode index) : ExpressionNode(position)
 {
+    public override bool ReadsNames => target.ReadsNames || index.ReadsNames;
+
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
         var t = target.Evaluate(scope, source);
@@ -89,6 +98,8 @@ internal sealed class IndexNode(int position, ExpressionNode target, ExpressionN
 
 internal sealed class ListNode(int position, IReadOnlyList<ExpressionNode> items) : ExpressionNode(position)
 {
+    public override bool ReadsNames => items.Any(i => i.ReadsNames);
+
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
         var values = new ExpressionValue[items.Count];
@@ -103,6 +114,8 @@ internal sealed class ListNode(int position, IReadOnlyList<ExpressionNode> items
 
 internal sealed class CallNode(int position, ExpressionFunction function, IReadOnlyList<ExpressionNode> args) : ExpressionNode(position)
 {
+    public override bool ReadsNames => args.Any(a => a.ReadsNames);
+
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
         var values = new ExpressionValue[args.Count];

@@ -2,6 +2,8 @@ namespace Agentic.Core.Expressions;
 
 internal sealed class UnaryNode(int position, string op, ExpressionNode operand) : ExpressionNode(position)
 {
+    public override bool ReadsNames => operand.ReadsNames;
+
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
         var v = operand.Evaluate(scope, source);
@@ -23,6 +25,8 @@ internal sealed class BinaryNode(int position, string op, ExpressionNode left, E
     public ExpressionNode Left => left;
 
     public ExpressionNode Right => right;
+
+    public override bool ReadsNames => left.ReadsNames || right.ReadsNames;
 
     public override string Describe() => $"{Left.Describe()} {Op} {Right.Describe()}";
 

@@ -21,6 +21,12 @@ public sealed class PolicyCondition
 
     public string Text => Expression.Text;
 
+    /// <summary>
+    /// True when the condition reads only aggregates: judged on an execution it gives what it gives on the totals with
+    /// that execution added, with no execution at all.
+    /// </summary>
+    public bool ReadsOnlyTotals => !Expression.ReadsNames;
+
     /// <summary>Parses a condition; throws <see cref="ExpressionException"/> with the column of the first error.</summary>
     public static PolicyCondition Parse(string text) => new(Expression.ParseWithAggregates(text, Aggregatable));
 

@@ -5,8 +5,8 @@ namespace Agentic.Core.Guardrails;
 
 /// <summary>
 /// What one tenant has spent: totals for all time and for every window a tenant-scope policy names, each of
-/// constant size. A window a reloaded policy set adds counts from when it was added. Not thread-safe (owned by
-/// the tenant's guardrail actor); persisted as versioned JSON.
+/// constant size. A window a reloaded policy set adds counts from when it was added. Not thread-safe (charged
+/// under its tenant budget's lock); persisted as versioned JSON.
 /// </summary>
 public sealed class TenantLedger
 {

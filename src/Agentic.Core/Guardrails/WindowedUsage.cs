@@ -6,7 +6,7 @@ namespace Agentic.Core.Guardrails;
 /// Usage totals over a sliding window (or for all time when the window is null), in constant space: the window is
 /// cut into <see cref="BucketsPerWindow"/> buckets, and a bucket leaves the window whole once its end is older than
 /// the window. So usage counts for between one window and one window plus a bucket (1/60 of it) after it was spent:
-/// a budget may stay exhausted slightly longer, never shorter. Not thread-safe (owned by one tenant actor).
+/// a budget may stay exhausted slightly longer, never shorter. Not thread-safe (its tenant ledger is charged under a lock).
 /// </summary>
 public sealed class WindowedUsage
 {

@@ -1,20 +1,182 @@
+using Agentic.Core.Expressions;
+using Agentic.Core.Guardrails;
 using Agentic.Runtime.Actors;
+using Agentic.Runtime.Journal;
+using Microsoft.Extensions.Logging;
 
 namespace Agentic.Runtime.Guardrails;
 
-/// <summary>What lifetimes of one tenant share: the address of its guardrail actor and its published standing.</summary>
-internal sealed class TenantBudget(string tenantId, IActorRef<object> actor)
+/// <summary>
+/// One tenant's ledger and its published standing, shared by all the tenant's lifetimes. A lifetime charges each
+/// finished execution here, in its own turn, under a lock held for one judgement and one addition: the lock puts all
+/// the tenant's charges in one order, exactly as a mailbox would, without a message round trip and an extra lifetime
+/// turn per execution (workload G). The tenant's <see cref="TenantGuardrailActor"/> does the rest: it loads the
+/// ledger, writes it, and re-judges the standing when asked.
+/// </summary>
+internal sealed partial class TenantBudget
 {
+    private static readonly UsageTotals EmptyTotals = new();
+    private readonly Lock _gate = new();
+    private readonly GuardrailScope _scope;
+    private readonly Func<GuardrailPolicy, UsageTotals> _totals;
+    private readonly Action<GuardrailPolicy, ExpressionException> _onError;
+    private readonly ILogger _logger;
+    private TenantLedger? _ledger;
+    private PolicySet? _tracked;
+    private GuardrailPolicy[] _tenantPolicies = [];
+    private bool _standingFollowsJudgement;
+    private DateTimeOffset _now;
+    private long _charged;
+    private int _writeAsked;
     private volatile TenantStanding? _standing;
 
-    public string TenantId { get; } = tenantId;
+    public TenantBudget(string tenantId, IActorRef<object> actor, ILogger logger)
+    {
+        TenantId = tenantId;
+        Actor = actor;
+        _logger = logger;
+        _scope = new GuardrailScope { Tenant = tenantId };
+        _totals = p => _ledger!.TotalsFor(p, _now);
+        _onError = (policy, error) => LogConditionFailed(_logger, policy.Name, TenantId, error.Message);
+    }
 
-    public IActorRef<object> Actor { get; } = actor;
+    public string TenantId { get; }
+
+    /// <summary>The tenant's guardrail actor.</summary>
+    public IActorRef<object> Actor { get; }
 
     /// <summary>Null until the actor has loaded the tenant's ledger and judged it once.</summary>
-    public TenantStanding? Standing
+    public TenantStanding? Standing => _standing;
+
+    /// <summary>Whether the actor has loaded the ledger; until then nothing can be charged.</summary>
+    public bool IsLoaded => Volatile.Read(ref _ledger) is not null;
+
+    /// <summary>Charges made in this process; a write carries the count it includes, so waiters know when theirs is stored.</summary>
+    public long Charged => Interlocked.Read(ref _charged);
+
+    /// <summary>Charges (counted as <see cref="Charged"/> counts them) the store is known to hold. Written by the actor.</summary>
+    public long Stored { get; set; }
+
+    /// <summary>Takes the ledger the actor read (or started afresh). Once only.</summary>
+    public void Load(TenantLedger ledger)
     {
-        get => _standing;
-        set => _standing = value;
+        lock (_gate)
+        {
+            _ledger ??= ledger;
+        }
     }
+
+    /// <summary>
+    /// Charges one finished execution: judges it against <paramref name="policies"/> (the tenant-scope policies of
+    /// <paramref name="set"/> for its graph) with the totals before it, adds it, and publishes the new standing.
+    /// False, with nothing charged, while the ledger is not loaded.
+    /// </summary>
+    public bool TryCharge(PolicySet set, IReadOnlyList<GuardrailPolicy> policies, string graph, string lifetimeId, in UsageSample sample, DateTimeOffset now, out PolicyDecision? decision, out long charge)
+    {
+        lock (_gate)
+        {
+            if (_ledger is not { } ledger)
+            {
+                decision = null;
+                charge = 0;
+                return false;
+            }
+
+            _now = now;
+            Track(set);
+            decision = null;
+            if (policies.Count > 0)
+            {
+                _scope.Graph = graph;
+                _scope.LifetimeId = lifetimeId;
+                decision = set.Judge(policies, _scope, sample, EmptyTotals, _totals, _onError);
+            }
+
+            ledger.Charge(sample, now);
+            charge = Interlocked.Increment(ref _charged);
+            if (decision is not null || !_standingFollowsJudgement || policies.Count != _tenantPolicies.Length ||
+                _standing is not { Holding.Count: 0 } standing || standing.PolicySetVersion != set.Version)
+            {
+                Publish(set, now, force: false);
+            }
+
+            // Otherwise the judgement above was the standing's: every policy of the tenant was judged, each reads
+            // only totals (which with this execution are the totals after it), and none held. Nothing changed.
+            return true;
+        }
+    }
+
+    /// <summary>Re-judges the standing now (it was missing, possibly expired, or judged under another policy set).</summary>
+    public TenantStanding Assess(PolicySet set, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            Publish(set, now, force: true);
+            return _standing!;
+        }
+    }
+
+    /// <summary>The ledger as it is now, for a write, with the number of charges it includes.</summary>
+    public (TenantLedgerState State, long Charged) Capture(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var ledger = _ledger!;
+            return (new TenantLedgerState(TenantId, ledger.Charges, ledger.Capture(now)), _charged);
+        }
+    }
+
+    /// <summary>True for the one caller that should ask the actor to write: one request is outstanding at a time.</summary>
+    public bool AskWrite() => Interlocked.Exchange(ref _writeAsked, 1) == 0;
+
+    /// <summary>The actor took the request; a charge after this asks again. A full fence, so no charge is missed.</summary>
+    public void WriteTaken() => Interlocked.Exchange(ref _writeAsked, 0);
+
+    /// <summary>Judges the totals alone (no execution) against every tenant-scope policy, and publishes what holds.</summary>
+    private void Publish(PolicySet set, DateTimeOffset now, bool force)
+    {
+        _now = now;
+        Track(set);
+        List<(GuardrailPolicy, PolicyDecision)>? holding = null;
+        _scope.Graph = string.Empty;
+        _scope.LifetimeId = string.Empty;
+        foreach (var policy in _tenantPolicies)
+        {
+            _scope.Judge(null, _ledger!.TotalsFor(policy, now));
+            try
+            {
+                if (policy.Condition.Holds(_scope))
+                {
+                    var (subject, measured, threshold) = policy.Condition.Measure(_scope);
+                    (holding ??= []).Add((policy, new PolicyDecision(policy.Name, policy.Scope, policy.Action, subject, measured, threshold, set.Version)));
+                }
+            }
+            catch (ExpressionException)
+            {
+                // A condition that reads the execution (e.g. tokens_used > 100) cannot hold over totals alone.
+            }
+        }
+
+        var current = _standing;
+        if (!force && holding is null && current is { Holding.Count: 0 } && current.PolicySetVersion == set.Version)
+        {
+            return;
+        }
+
+        _standing = new TenantStanding(set.Version, holding ?? [], holding is null ? null : _ledger!.NextExpiry(now));
+    }
+
+    private void Track(PolicySet set)
+    {
+        if (!ReferenceEquals(set, _tracked))
+        {
+            _tenantPolicies = set.Policies.Where(p => p.Scope == PolicyScope.Tenant && (p.Tenant is null || p.Tenant == TenantId)).ToArray();
+            _ledger!.Track(_tenantPolicies);
+            _standingFollowsJudgement = _tenantPolicies.All(p => p.Condition.ReadsOnlyTotals);
+            _tracked = set;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Policy {Policy} could not be evaluated for tenant {Tenant}: {Error}")]
+    private static partial void LogConditionFailed(ILogger logger, string policy, string tenant, string error);
 }

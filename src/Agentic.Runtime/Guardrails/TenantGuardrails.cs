@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Agentic.Runtime.Guardrails;
 
 /// <summary>The tenant guardrail actors of one runtime (one per tenant, activated on first use) and what they share.</summary>
-internal sealed class TenantGuardrails : IDisposable
+internal sealed partial class TenantGuardrails : IDisposable
 {
     private readonly ConcurrentDictionary<string, TenantBudget> _budgets = new(StringComparer.Ordinal);
     private readonly ActorHost<TenantGuardrailActor, object> _host;
@@ -19,8 +19,8 @@ internal sealed class TenantGuardrails : IDisposable
         Store = store;
         Time = time;
         Logger = logger;
-        // A tenant's actor is shared by all its lifetimes and its turns are short: yielding after the lifetimes' 64
-        // messages would queue it behind thousands of them on every turn, so it drains far more per turn.
+        // A tenant's actor is shared by all its lifetimes (durable-charge waits) and its turns are short: yielding after
+        // the lifetimes' 64 messages would queue it behind thousands of them on every turn, so it drains far more per turn.
         var tenantOptions = new ActorHostOptions { MaxActivations = options.MaxActivations, IdleTimeout = options.IdleTimeout, MessagesPerTurn = Math.Max(options.MessagesPerTurn, 4096) };
         _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, For(self.Key), this), tenantOptions, time, logger);
     }
@@ -36,7 +36,7 @@ internal sealed class TenantGuardrails : IDisposable
     /// <summary>Ledgers that could not be read at activation and were started afresh.</summary>
     public long LedgerResets => Interlocked.Read(ref LedgerResetsField);
 
-    public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id => new TenantBudget(id, _host.Ref(id)));
+    public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id => new TenantBudget(id, _host.Ref(id), Logger));
 
     public void Dispose() => _host.Dispose();
 
@@ -48,8 +48,32 @@ internal sealed class TenantGuardrails : IDisposable
         task.ContinueWith(t => _writes.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Waits for the ledger writes under way, and for those they lead to (a write behind starts the next one).</summary>
+    /// <summary>
+    /// Waits for the ledger writes under way and those they lead to, then writes every ledger with charges not yet
+    /// stored (those a write behind was waiting to pick up), so the next runtime on the same store starts from them.
+    /// </summary>
     public async Task DrainAsync()
+    {
+        await WritesDoneAsync().ConfigureAwait(false);
+        foreach (var budget in _budgets.Values)
+        {
+            if (budget.IsLoaded && budget.Charged > budget.Stored)
+            {
+                var (state, charged) = budget.Capture(Time.GetUtcNow());
+                try
+                {
+                    await Store.WriteTenantLedgerAsync(state, CancellationToken.None).ConfigureAwait(false);
+                    budget.Stored = charged;
+                }
+                catch (Exception ex)
+                {
+                    LogFinalWriteFailed(Logger, ex, budget.TenantId);
+                }
+            }
+        }
+    }
+
+    private async Task WritesDoneAsync()
     {
         for (var quiet = 0; quiet < 3;)
         {
@@ -64,4 +88,7 @@ internal sealed class TenantGuardrails : IDisposable
             await Task.WhenAll(_writes.Keys).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Tenant}: its guardrail ledger could not be written at shutdown; its latest charges are not stored")]
+    private static partial void LogFinalWriteFailed(ILogger logger, Exception error, string tenant);
 }

@@ -33,10 +33,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private long _silentThrough;
     private long _snapshotSequence;
     private readonly List<ExecutionRequest> _awaitingTenant = [];
+    private readonly List<PendingOutcome> _uncharged = [];
     private GuardrailScope? _guardrailScope;
     private PolicySet? _policySet;
     private IReadOnlyList<GuardrailPolicy> _policies = [];
-    private bool _tenantScoped;
+    private GuardrailPolicy[] _tenantPolicies = [];
+    private bool _chargesTenant;
     private TenantBudget? _tenant;
     private int _charging;
     private bool _assessing;
@@ -50,7 +52,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     internal LifetimeStateMachine? Machine => _machine;
 
     private bool IsSettled =>
-        _loadingBuffer is null && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 && _charging == 0 && _awaitingTenant.Count == 0 &&
+        _loadingBuffer is null && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 && _charging == 0 && _awaitingTenant.Count == 0 && _uncharged.Count == 0 &&
         (_done || (_machine is { IsEnding: false } m && m.CurrentPhase is ExecutionPhase.Paused or ExecutionPhase.Waiting));
 
     public void Receive(object message)
@@ -75,12 +77,18 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
                 _unacknowledged--;
                 JournalFailed(failure);
                 break;
-            case TenantCharged charged:
+            case LedgerDurable durable:
                 _charging--;
-                Charged(charged);
+                if (_machine is not null && !_done)
+                {
+                    var (run, verdict, _) = (PendingOutcome)durable.Token;
+                    Record(run, verdict);
+                }
+
                 break;
             case TenantAssessed:
                 _assessing = false;
+                ChargeUncharged();
                 ReleaseAwaitingTenant();
                 break;
             case RetryDue due:
@@ -250,30 +258,68 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         UsageSample? sample = null;
         var verdict = run.Prompt is null ? Judge(run.Request.ExecutionId, run.Telemetry, out sample) : default;
-        if (sample is { } charged && _tenantScoped && services.Tenants is { } tenants)
+        if (sample is { } charged && _chargesTenant && services.Tenants is not null)
         {
-            // Tenant budgets are judged by the tenant's actor, which sees every lifetime's charges in order.
-            _tenant ??= tenants.For(_machine.TenantId);
-            _charging++;
-            _tenant.Actor.Post(new ChargeTenant(charged, _machine.Graph.Name, _machine.LifetimeId, self, new PendingOutcome(run, verdict)));
+            ChargeTenant(run, verdict, charged);
             return;
         }
 
         Record(run, verdict);
     }
 
-    private void Charged(TenantCharged charged)
+    /// <summary>
+    /// Charges a finished execution to its tenant's ledger (judged there, in the order of all the tenant's charges) and
+    /// records it with the most severe decision; with a durable store, only once the ledger holding the charge is
+    /// stored. While the tenant's actor is still loading the ledger, the outcome waits for it.
+    /// </summary>
+    private void ChargeTenant(NodeRun run, PolicyVerdict local, in UsageSample sample)
     {
-        var (run, local) = (PendingOutcome)charged.Token;
-        if (_machine is null || _done)
+        var machine = _machine!;
+        _tenant ??= services.Tenants!.For(machine.TenantId);
+        if (_uncharged.Count > 0 || !_tenant.TryCharge(_policySet!, _tenantPolicies, machine.Graph.Name, machine.LifetimeId, sample, services.Time.GetUtcNow(), out var decision, out var charge))
+        {
+            _uncharged.Add(new PendingOutcome(run, local, sample));
+            AssessTenant();
+            return;
+        }
+
+        var verdict = decision is not null && (local.Decision is null || decision.Action > local.Decision.Action)
+            ? new PolicyVerdict(decision, decision.PolicySetVersion)
+            : local;
+        if (services.Store is ISynchronousJournalStore)
+        {
+            // Nothing is made durable by waiting on a store without I/O: record now, and have the ledger written behind.
+            if (_tenant.AskWrite())
+            {
+                _tenant.Actor.Post(WriteLedger.Instance);
+            }
+
+            Record(run, verdict);
+            return;
+        }
+
+        _charging++;
+        _tenant.Actor.Post(new AwaitLedger(charge, self, new PendingOutcome(run, verdict, sample)));
+    }
+
+    private void ChargeUncharged()
+    {
+        if (_uncharged.Count == 0)
         {
             return;
         }
 
-        var verdict = charged.Decision is { } d && (local.Decision is null || d.Action > local.Decision.Action)
-            ? new PolicyVerdict(d, charged.PolicySetVersion)
-            : local;
-        Record(run, verdict);
+        var uncharged = _uncharged.ToArray();
+        _uncharged.Clear();
+        if (_done || _machine is null)
+        {
+            return;
+        }
+
+        foreach (var pending in uncharged)
+        {
+            ChargeTenant(pending.Run, pending.Verdict, pending.Sample);
+        }
     }
 
     private void Record(NodeRun run, PolicyVerdict verdict)
@@ -293,7 +339,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     /// <summary>
     /// Guardrails judge an outcome before its record is made, so the decision is part of that record: nothing downstream
     /// is dispatched until it is durable, and replay applies the same decision. Execution and lifetime scopes are judged
-    /// here; tenant scope by the tenant's actor (<see cref="Charged"/>).
+    /// here; tenant scope on the tenant's ledger (<see cref="ChargeTenant"/>).
     /// </summary>
     private PolicyVerdict Judge(string executionId, ExecutionTelemetry telemetry, out UsageSample? sample)
     {
@@ -304,12 +350,17 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         var machine = _machine!;
-        if (_policies.Count == 0 || machine.SampleOf(executionId, telemetry) is not { } s)
+        if ((_policies.Count == 0 && !_chargesTenant) || machine.SampleOf(executionId, telemetry) is not { } s)
         {
             return new PolicyVerdict(null, set.Version);
         }
 
         sample = s;
+        if (_policies.Count == 0)
+        {
+            return new PolicyVerdict(null, set.Version);
+        }
+
         _guardrailScope ??= new GuardrailScope { Tenant = machine.TenantId, Graph = machine.Graph.Name, LifetimeId = machine.LifetimeId };
         return new PolicyVerdict(set.Judge(_policies, _guardrailScope, s, machine.Usage, null), set.Version);
     }
@@ -319,8 +370,10 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         if (services.Policies?.Current is not { IsEmpty: false } set)
         {
+            _policySet = null;
             _policies = [];
-            _tenantScoped = false;
+            _tenantPolicies = [];
+            _chargesTenant = false;
             return null;
         }
 
@@ -328,7 +381,11 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         {
             _policySet = set;
             _policies = set.For(_machine!.TenantId, _machine.Graph.Name);
-            _tenantScoped = _policies.Any(p => p.Scope == PolicyScope.Tenant);
+            _tenantPolicies = _policies.Where(p => p.Scope == PolicyScope.Tenant).ToArray();
+            // The tenant's totals are across all its graphs: every lifetime of a tenant with any tenant-scope policy
+            // is charged, even when a graph filter keeps those policies from judging (and stopping) this one.
+            var tenant = _machine.TenantId;
+            _chargesTenant = set.Policies.Any(p => p.Scope == PolicyScope.Tenant && (p.Tenant is null || p.Tenant == tenant));
         }
 
         return set;
@@ -341,7 +398,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     /// </summary>
     private bool TenantAllows(ExecutionRequest request)
     {
-        if (services.Tenants is not { } tenants || PoliciesNow() is not { } set || !_tenantScoped)
+        if (services.Tenants is not { } tenants || PoliciesNow() is not { } set || _tenantPolicies.Length == 0)
         {
             return true;
         }
@@ -353,12 +410,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             (standing.Holding.Count > 0 && standing.ValidUntil is { } until && services.Time.GetUtcNow() >= until))
         {
             _awaitingTenant.Add(request);
-            if (!_assessing)
-            {
-                _assessing = true;
-                _tenant.Actor.Post(new AssessTenant(self));
-            }
-
+            AssessTenant();
             return false;
         }
 
@@ -406,6 +458,15 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         catch (LifetimeControlException)
         {
             // Already ending or not started: nothing is dispatched either way.
+        }
+    }
+
+    private void AssessTenant()
+    {
+        if (!_assessing)
+        {
+            _assessing = true;
+            _tenant!.Actor.Post(new AssessTenant(self));
         }
     }
 
@@ -546,6 +607,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _retries.Clear();
         _held.Clear();
         _awaitingTenant.Clear();
+        _uncharged.Clear();
         foreach (var record in _machine!.RecordTermination(services.Time.GetUtcNow()))
         {
             Append(record);
@@ -659,7 +721,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _ => null,
     };
 
-    private sealed record PendingOutcome(NodeRun Run, PolicyVerdict Verdict);
+    private sealed record PendingOutcome(NodeRun Run, PolicyVerdict Verdict, UsageSample Sample);
 
     private sealed record RetryDueState(IActorRef<object> Self, RetryDue Due)
     {

@@ -95,6 +95,35 @@ public sealed class PolicyReaderTests
         Assert.Equal(("cheap", "avg(cost_usd)", 0.6, 0.5), Summary(set.Judge(set.For("acme", "other"), scope, Sample("a", 0, 1, cost: 0.3), pricey, null), 6));
     }
 
+    [Theory]
+    [InlineData("sum(tokens_used) > 10000", true)]
+    [InlineData("count() >= 3 or avg(cost_usd) > 0.5 and not (max(latency_ms) < 10)", true)]
+    [InlineData("abs(min(iteration_idx) - 2) < 1", true)]
+    [InlineData("latency_ms > 30000", false)]
+    [InlineData("sum(tokens_used) > 10 and node == 'x'", false)]
+    [InlineData("len(graph) > 0 or count() > 1", false)]
+    public void ReadsOnlyTotals_HoldsForConditionsOverAggregatesAlone_WhichJudgeAnExecutionAsTheTotalsAfterIt(string when, bool totalsOnly)
+    {
+        var condition = PolicyCondition.Parse(when);
+        Assert.Equal(totalsOnly, condition.ReadsOnlyTotals);
+        if (!totalsOnly)
+        {
+            return;
+        }
+
+        // What the tenant's ledger relies on to skip re-judging its standing: with the execution vs. after adding it.
+        var totals = new UsageTotals();
+        var scope = new GuardrailScope { Tenant = "acme", Graph = "g", LifetimeId = "l" };
+        foreach (var sample in new[] { Sample("a", 0, 4000, 0.2), Sample("b", 3, 7000, 0.9), Sample("c", 1, 1, 0.4), Sample("d", 2, 9, 0.7) })
+        {
+            var judged = condition.Holds(scope.Judge(sample, totals));
+            var measured = condition.Measure(scope);
+            totals.Add(sample);
+            var after = new GuardrailScope().Judge(null, totals);
+            Assert.Equal((judged, measured), (condition.Holds(after), condition.Measure(after)));
+        }
+    }
+
     private static (string, string, double, double) Summary(PolicyDecision? d, int digits = 3) => (d!.Policy, d.Subject, Math.Round(d.Measured, digits), d.Threshold);
 
     private static UsageSample Sample(string node, int iteration, long tokens, double cost = 0) =>

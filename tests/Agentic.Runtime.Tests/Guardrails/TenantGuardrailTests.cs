@@ -5,6 +5,7 @@ using Agentic.Core.Guardrails;
 using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
+using Agentic.Runtime.Tests.Journal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.Runtime.Tests.Guardrails;
@@ -16,8 +17,8 @@ public sealed class TenantGuardrailTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     // spend (100 tokens a step) loops through decide until the count reaches 6: 600 tokens per lifetime.
-    private static AgentGraph Loop(int attempts = 1) => GraphReader.Parse($$"""
-        graph: tenant-loop
+    private static AgentGraph Loop(int attempts = 1, string name = "tenant-loop") => GraphReader.Parse($$"""
+        graph: {{name}}
         version: 1.0.0
         nodes:
           - { name: spend,  kind: task, type: spend, config: { tokens: 100 }, retry: { max_attempts: {{attempts}}, backoff: 1ms } }
@@ -194,5 +195,94 @@ public sealed class TenantGuardrailTests : IDisposable
         Assert.Equal(ExecutionPhase.Aborted, outcome.Phase);
         Assert.Equal(0, Tokens(journal));
         Assert.Equal(500d, Assert.Single(journal.OfType<ControlEntry>()).Decision!.Measured);
+    }
+
+    [Fact]
+    public async Task AGraphFilteredTenantBudget_CountsTheTenantsUsageInEveryGraph_ButStopsOnlyLifetimesOfItsGraph()
+    {
+        var set = PolicyReader.Read("policies:\n  - { name: loop-budget, scope: tenant, graph: tenant-loop, when: \"sum(tokens_used) >= 1000\", action: abort_lifetime }", "tenant.yaml");
+        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+
+        // Another graph of the tenant is never stopped by the policy, but what it spends counts toward the tenant's totals.
+        Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(name: "other-loop"), For("acme"))).Outcome.Phase);
+        Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(name: "other-loop"), For("acme"))).Outcome.Phase);
+
+        var (outcome, journal) = await t.RunAsync(Loop(), For("acme"));
+        Assert.Equal(ExecutionPhase.Aborted, outcome.Phase);
+        Assert.Equal(1200d, Assert.Single(journal.OfType<ControlEntry>()).Decision!.Measured);
+        Assert.Equal(0, Tokens(journal));
+        Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(name: "other-loop"), For("acme"))).Outcome.Phase);
+    }
+
+    [Fact]
+    public async Task WithADurableStore_EveryChargeIsInTheStoredLedgerBeforeItsExecutionIsRecorded()
+    {
+        var store = new LedgerCheckingStore();
+        var set = Budget("abort_lifetime", when: "sum(tokens_used) >= 1000000");
+        await using (var t = new TestRuntime(store, nodes: b => b.AddPolicies(set)))
+        {
+            var handles = Enumerable.Range(0, 8).Select(_ => t.Runtime.Start(Loop(), For("acme"))).ToList();
+            Assert.All(await Task.WhenAll(handles.Select(h => h.Completion.WaitAsync(TimeSpan.FromSeconds(30)))), o => Assert.Equal(ExecutionPhase.Completed, o.Phase));
+        }
+
+        Assert.Equal(8 * 12, store.ExecutionsAppended);
+        Assert.Equal(0, store.RecordedBeforeStored);
+        Assert.Equal(8 * 12, (await store.ReadTenantLedgerAsync("acme", default))!.Charges);
+    }
+
+    [Fact]
+    public async Task ALedgerWriteThatFails_DoesNotHoldTheLifetimes_AndALaterWriteStoresEveryCharge()
+    {
+        var store = new LedgerCheckingStore { FailLedgerWrites = 2 };
+        var set = Budget("abort_lifetime", when: "sum(tokens_used) >= 1000000");
+        await using (var t = new TestRuntime(store, nodes: b => b.AddPolicies(set)))
+        {
+            Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(), For("acme")).WaitAsync(TimeSpan.FromSeconds(30))).Outcome.Phase);
+            Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(), For("acme")).WaitAsync(TimeSpan.FromSeconds(30))).Outcome.Phase);
+        }
+
+        // Failed writes are retried with later charges (not in a loop): a handful of writes, and nothing lost.
+        Assert.InRange(store.LedgerWriteAttempts, 3, 24);
+        Assert.Equal(24, (await store.ReadTenantLedgerAsync("acme", default))!.Charges);
+    }
+
+    /// <summary>Checks that no execution is recorded before the stored ledger holds its charge; can fail ledger writes.</summary>
+    private sealed class LedgerCheckingStore : DelegatingJournalStore
+    {
+        private long _stored;
+
+        public int FailLedgerWrites { get; init; }
+
+        public int LedgerWriteAttempts;
+
+        public int ExecutionsAppended;
+
+        public int RecordedBeforeStored;
+
+        public override async ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            foreach (var e in batch.OfType<ExecutionEntry>())
+            {
+                if (Interlocked.Increment(ref ExecutionsAppended) > Interlocked.Read(ref _stored))
+                {
+                    Interlocked.Increment(ref RecordedBeforeStored);
+                }
+            }
+
+            await Inner.AppendAsync(batch, cancellationToken);
+        }
+
+        public override async ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            if (Interlocked.Increment(ref LedgerWriteAttempts) <= FailLedgerWrites)
+            {
+                throw new IOException("disk full");
+            }
+
+            await Inner.WriteTenantLedgerAsync(state, cancellationToken);
+            Interlocked.Exchange(ref _stored, Math.Max(Interlocked.Read(ref _stored), state.Charges));
+        }
     }
 }

@@ -11,44 +11,24 @@ namespace Agentic.Runtime.Tests.Journal;
 public class DurabilityTests
 {
     /// <summary>A store that takes its time to commit and remembers which executions are durable.</summary>
-    private sealed class SlowStore : IJournalStore
+    private sealed class SlowStore : DelegatingJournalStore
     {
-        private readonly InMemoryJournalStore _inner = new();
-
         public ConcurrentDictionary<string, bool> Durable { get; } = new();
 
         public int Batches;
 
-        public string Profile => "slow";
+        public override string Profile => "slow";
 
-        public async ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        public override async ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
         {
             await Task.Delay(2, cancellationToken);
-            await _inner.AppendAsync(batch, cancellationToken);
+            await Inner.AppendAsync(batch, cancellationToken);
             Interlocked.Increment(ref Batches);
             foreach (var e in batch.OfType<ExecutionEntry>())
             {
                 Durable[e.ExecutionId] = true;
             }
         }
-
-        public IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken) => _inner.ReadAsync(lifetimeId, fromSequence, cancellationToken);
-
-        public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(phase, limit, cancellationToken);
-
-        public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken) => _inner.ListUnfinishedAsync(cancellationToken);
-
-        public ValueTask<string?> FindPinnedGraphHashAsync(string graphName, string graphVersion, CancellationToken cancellationToken) => _inner.FindPinnedGraphHashAsync(graphName, graphVersion, cancellationToken);
-
-        public ValueTask<LifetimeSnapshot?> ReadSnapshotAsync(string lifetimeId, CancellationToken cancellationToken) => _inner.ReadSnapshotAsync(lifetimeId, cancellationToken);
-
-        public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken) => _inner.WriteSnapshotAsync(snapshot, cancellationToken);
-
-        public ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) => _inner.ReadTenantLedgerAsync(tenantId, cancellationToken);
-
-        public ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken) => _inner.WriteTenantLedgerAsync(state, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Records, when it runs, whether every parent execution's record was already durable.</summary>
