@@ -25,8 +25,9 @@ try
                 break;
             case "G":
                 // A with three active policies, one a per-tenant cumulative budget: every execution of the 1,000
-                // lifetimes (one tenant) is judged at execution and lifetime scope and charged to the tenant's actor.
-                exit |= await Measure("G", "none", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies());
+                // lifetimes (one tenant) is judged at execution and lifetime scope and charged to the tenant's ledger.
+                // Measured run by run against A (alternating which goes first), so both see the same machine noise.
+                exit |= await MeasureAgainstBaseline("G", lifetimes: 1000, steps: 10, GuardrailPolicies());
                 break;
             case "B":
                 exit |= await Measure("B", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b.db"));
@@ -77,6 +78,58 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
     var median = results.OrderBy(r => r.NodeExecPerSecond).ElementAt(results.Count / 2);
     Console.WriteLine(JsonLine.Format(median with { Label = $"{label} median of {runs}" }));
     return results.All(r => r.Ok) ? 0 : 1;
+}
+
+async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, Agentic.Core.Guardrails.PolicySet policies)
+{
+    await using var baseline = new Workload("none", steps, null, sync, null);
+    await using var workload = new Workload("none", steps, null, sync, policies);
+    Console.Error.WriteLine($"[{label}/none] warming up, with A as the baseline…");
+    var warm = System.Diagnostics.Stopwatch.StartNew();
+    for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(6); w++)
+    {
+        await baseline.RunAsync("A", lifetimes, collectGarbage: true);
+        await workload.RunAsync(label, lifetimes, collectGarbage: true);
+    }
+
+    var results = new List<WorkloadResult>();
+    var ok = true;
+    for (var i = 1; i <= runs; i++)
+    {
+        Console.Error.WriteLine($"[{label}/none] run {i}/{runs} (paired with A)");
+        WorkloadResult a, r;
+        if (i % 2 == 1)
+        {
+            a = await baseline.RunAsync("A", lifetimes, collectGarbage: true);
+            r = await workload.RunAsync(label, lifetimes, collectGarbage: true);
+        }
+        else
+        {
+            r = await workload.RunAsync(label, lifetimes, collectGarbage: true);
+            a = await baseline.RunAsync("A", lifetimes, collectGarbage: true);
+        }
+
+        ok &= a.Ok && r.Ok;
+        Console.WriteLine(JsonLine.Format(a with { Label = $"A (baseline of {label})" }));
+        r = r with { BaselineNodeExecPerSecond = a.NodeExecPerSecond, RatioToBaseline = r.NodeExecPerSecond / a.NodeExecPerSecond };
+        results.Add(r);
+        Console.WriteLine(JsonLine.Format(r));
+    }
+
+    // Each run pays for collecting its own garbage (see Workload.RunAsync); the ratio of total times over all pairs
+    // is the comparison, and the median line shows it.
+    var median = results.OrderBy(r => r.NodeExecPerSecond).ElementAt(results.Count / 2);
+    var execs = results.Sum(r => r.NodeExecs);
+    var baselinePerSecond = execs / results.Sum(r => r.NodeExecs / r.BaselineNodeExecPerSecond!.Value);
+    var perSecond = execs / results.Sum(r => r.WallMs / 1000);
+    Console.WriteLine(JsonLine.Format(median with
+    {
+        Label = $"{label} median of {runs}",
+        BaselineNodeExecPerSecond = baselinePerSecond,
+        RatioToBaseline = perSecond / baselinePerSecond,
+    }));
+    Console.Error.WriteLine($"[{label}/none] over all {runs} pairs: {label} {perSecond:0} node_exec/s, A {baselinePerSecond:0} node_exec/s, {label}/A {perSecond / baselinePerSecond:0.000}");
+    return ok ? 0 : 1;
 }
 
 static Agentic.Core.Guardrails.PolicySet GuardrailPolicies() => Agentic.Core.Guardrails.PolicyReader.Read("""

@@ -61,7 +61,11 @@ internal sealed class Workload : IAsyncDisposable
 
     public string? Durability { get; }
 
-    public async Task<WorkloadResult> RunAsync(string label, int lifetimes)
+    /// <param name="collectGarbage">
+    /// End the timed run with a blocking gen-1 collection: the run pays for collecting what it allocated, rather than
+    /// a collection landing on whichever later run exhausts the allocation budget (for runs compared pair by pair).
+    /// </param>
+    public async Task<WorkloadResult> RunAsync(string label, int lifetimes, bool collectGarbage = false)
     {
         var ids = Enumerable.Range(0, lifetimes).Select(_ => AgenticRuntime.NewLifetimeId()).ToArray();
         foreach (var id in ids)
@@ -84,6 +88,11 @@ internal sealed class Workload : IAsyncDisposable
         }
 
         var outcomes = await Task.WhenAll(handles).ConfigureAwait(false);
+        if (collectGarbage)
+        {
+            GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        }
+
         var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         self.Refresh();
         var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;

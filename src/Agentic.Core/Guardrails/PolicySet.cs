@@ -61,8 +61,10 @@ public sealed class PolicySet
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(scope);
         PolicyDecision? decision = null;
-        foreach (var policy in policies)
+        for (var i = 0; i < policies.Count; i++)
         {
+            // Indexed: a foreach over the interface would allocate an enumerator on every judgement.
+            var policy = policies[i];
             if (decision is not null && policy.Action <= decision.Action)
             {
                 continue;

@@ -52,6 +52,16 @@ public sealed class UsageTotals
         Count += other.Count;
     }
 
+    /// <summary>Makes these totals equal to <paramref name="other"/> (reusing this instance: no allocation).</summary>
+    public void CopyFrom(UsageTotals other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        other._sum.AsSpan().CopyTo(_sum);
+        other._min.AsSpan().CopyTo(_min);
+        other._max.AsSpan().CopyTo(_max);
+        Count = other.Count;
+    }
+
     /// <summary>The aggregate over these totals plus, if given, one more execution not yet counted.</summary>
     public double Aggregate(string function, string? field, in UsageSample? current)
     {

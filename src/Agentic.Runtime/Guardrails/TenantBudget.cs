@@ -8,24 +8,22 @@ namespace Agentic.Runtime.Guardrails;
 
 /// <summary>
 /// One tenant's ledger and its published standing, shared by all the tenant's lifetimes. A lifetime charges each
-/// finished execution here, in its own turn, under a lock held for one judgement and one addition: the lock puts all
-/// the tenant's charges in one order, exactly as a mailbox would, without a message round trip and an extra lifetime
-/// turn per execution (workload G). The tenant's <see cref="TenantGuardrailActor"/> does the rest: it loads the
-/// ledger, writes it, and re-judges the standing when asked.
+/// finished execution here, in its own turn, under a lock held for a copy of the totals before it and one addition:
+/// the lock puts all the tenant's charges in one order, exactly as a mailbox would, without a message round trip and
+/// an extra lifetime turn per execution (workload G); the judgement runs on the copy, outside it. The tenant's
+/// <see cref="TenantGuardrailActor"/> does the rest: it loads the ledger, writes it, and re-judges the standing when
+/// asked.
 /// </summary>
 internal sealed partial class TenantBudget
 {
-    private static readonly UsageTotals EmptyTotals = new();
     private readonly Lock _gate = new();
     private readonly GuardrailScope _scope;
-    private readonly Func<GuardrailPolicy, UsageTotals> _totals;
     private readonly Action<GuardrailPolicy, ExpressionException> _onError;
     private readonly ILogger _logger;
     private TenantLedger? _ledger;
     private PolicySet? _tracked;
     private GuardrailPolicy[] _tenantPolicies = [];
     private bool _standingFollowsJudgement;
-    private DateTimeOffset _now;
     private long _charged;
     private int _writeAsked;
     private volatile TenantStanding? _standing;
@@ -36,7 +34,6 @@ internal sealed partial class TenantBudget
         Actor = actor;
         _logger = logger;
         _scope = new GuardrailScope { Tenant = tenantId };
-        _totals = p => _ledger!.TotalsFor(p, _now);
         _onError = (policy, error) => LogConditionFailed(_logger, policy.Name, TenantId, error.Message);
     }
 
@@ -52,7 +49,7 @@ internal sealed partial class TenantBudget
     public bool IsLoaded => Volatile.Read(ref _ledger) is not null;
 
     /// <summary>Charges made in this process; a write carries the count it includes, so waiters know when theirs is stored.</summary>
-    public long Charged => Interlocked.Read(ref _charged);
+    public long Charged => Volatile.Read(ref _charged);
 
     /// <summary>Charges (counted as <see cref="Charged"/> counts them) the store is known to hold. Written by the actor.</summary>
     public long Stored { get; set; }
@@ -67,44 +64,56 @@ internal sealed partial class TenantBudget
     }
 
     /// <summary>
-    /// Charges one finished execution: judges it against <paramref name="policies"/> (the tenant-scope policies of
-    /// <paramref name="set"/> for its graph) with the totals before it, adds it, and publishes the new standing.
-    /// False, with nothing charged, while the ledger is not loaded.
+    /// Charges one finished execution: copies the totals before it for each of <paramref name="policies"/> (the
+    /// tenant-scope policies of <paramref name="set"/> for its graph) into <paramref name="before"/>, and adds it.
+    /// The caller then judges it on those totals, outside the lock, and hands the result to <see cref="Judged"/>.
+    /// False, with nothing charged, while the ledger is not loaded. <paramref name="standingFollows"/>: whether that
+    /// judgement will also tell the standing after this charge (see <see cref="Judged"/>).
     /// </summary>
-    public bool TryCharge(PolicySet set, IReadOnlyList<GuardrailPolicy> policies, string graph, string lifetimeId, in UsageSample sample, DateTimeOffset now, out PolicyDecision? decision, out long charge)
+    public bool TryCharge(PolicySet set, GuardrailPolicy[] policies, in UsageSample sample, DateTimeOffset now, TenantTotalsBefore before, out long charge, out bool standingFollows)
     {
+        // Kept to copies and additions: every execution of the tenant passes through here, and a longer hold made
+        // waiters block and wait to be woken far more often (microseconds each) than it saved.
         lock (_gate)
         {
             if (_ledger is not { } ledger)
             {
-                decision = null;
                 charge = 0;
+                standingFollows = false;
                 return false;
             }
 
-            _now = now;
             Track(set);
-            decision = null;
-            if (policies.Count > 0)
-            {
-                _scope.Graph = graph;
-                _scope.LifetimeId = lifetimeId;
-                decision = set.Judge(policies, _scope, sample, EmptyTotals, _totals, _onError);
-            }
-
+            before.CopyFrom(ledger, policies, now);
             ledger.Charge(sample, now);
-            charge = Interlocked.Increment(ref _charged);
-            if (decision is not null || !_standingFollowsJudgement || policies.Count != _tenantPolicies.Length ||
-                _standing is not { Holding.Count: 0 } standing || standing.PolicySetVersion != set.Version)
-            {
-                Publish(set, now, force: false);
-            }
-
-            // Otherwise the judgement above was the standing's: every policy of the tenant was judged, each reads
-            // only totals (which with this execution are the totals after it), and none held. Nothing changed.
+            charge = _charged + 1;
+            Volatile.Write(ref _charged, charge);
+            standingFollows = _standingFollowsJudgement && policies.Length == _tenantPolicies.Length &&
+                _standing is { Holding.Count: 0 } standing && standing.PolicySetVersion == set.Version;
             return true;
         }
     }
+
+    /// <summary>
+    /// After a charge was judged: re-judges and publishes the standing, unless the judgement already told it
+    /// (<paramref name="standingFollows"/>: every policy of the tenant was judged, each reads only totals, which with
+    /// the execution are the totals after it, and none held; then nothing changed).
+    /// </summary>
+    public void Judged(PolicySet set, PolicyDecision? decision, bool standingFollows, DateTimeOffset now)
+    {
+        if (decision is null && standingFollows)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            Publish(set, now, force: false);
+        }
+    }
+
+    /// <summary>Logs a tenant-scope condition that could not be evaluated (for <see cref="PolicySet.Judge"/>).</summary>
+    public Action<GuardrailPolicy, ExpressionException> OnError => _onError;
 
     /// <summary>Re-judges the standing now (it was missing, possibly expired, or judged under another policy set).</summary>
     public TenantStanding Assess(PolicySet set, DateTimeOffset now)
@@ -127,7 +136,7 @@ internal sealed partial class TenantBudget
     }
 
     /// <summary>True for the one caller that should ask the actor to write: one request is outstanding at a time.</summary>
-    public bool AskWrite() => Interlocked.Exchange(ref _writeAsked, 1) == 0;
+    public bool AskWrite() => Volatile.Read(ref _writeAsked) == 0 && Interlocked.Exchange(ref _writeAsked, 1) == 0;
 
     /// <summary>The actor took the request; a charge after this asks again. A full fence, so no charge is missed.</summary>
     public void WriteTaken() => Interlocked.Exchange(ref _writeAsked, 0);
@@ -135,7 +144,6 @@ internal sealed partial class TenantBudget
     /// <summary>Judges the totals alone (no execution) against every tenant-scope policy, and publishes what holds.</summary>
     private void Publish(PolicySet set, DateTimeOffset now, bool force)
     {
-        _now = now;
         Track(set);
         List<(GuardrailPolicy, PolicyDecision)>? holding = null;
         _scope.Graph = string.Empty;

@@ -40,9 +40,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private GuardrailPolicy[] _tenantPolicies = [];
     private bool _chargesTenant;
     private TenantBudget? _tenant;
+    private TenantTotalsBefore? _tenantTotals;
     private int _charging;
     private bool _assessing;
     private bool _done;
+
+    private static readonly UsageTotals NoTotals = new();
 
     public bool CanPassivate => IsSettled;
 
@@ -276,12 +279,18 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         var machine = _machine!;
         _tenant ??= services.Tenants!.For(machine.TenantId);
-        if (_uncharged.Count > 0 || !_tenant.TryCharge(_policySet!, _tenantPolicies, machine.Graph.Name, machine.LifetimeId, sample, services.Time.GetUtcNow(), out var decision, out var charge))
+        var set = _policySet!;
+        var now = services.Time.GetUtcNow();
+        _tenantTotals ??= new TenantTotalsBefore();
+        if (_uncharged.Count > 0 || !_tenant.TryCharge(set, _tenantPolicies, sample, now, _tenantTotals, out var charge, out var standingFollows))
         {
             _uncharged.Add(new PendingOutcome(run, local, sample));
             AssessTenant();
             return;
         }
+
+        var decision = _tenantPolicies.Length == 0 ? null : set.Judge(_tenantPolicies, GuardrailScope(), sample, NoTotals, _tenantTotals.For, _tenant.OnError);
+        _tenant.Judged(set, decision, standingFollows, now);
 
         var verdict = decision is not null && (local.Decision is null || decision.Action > local.Decision.Action)
             ? new PolicyVerdict(decision, decision.PolicySetVersion)
@@ -364,6 +373,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _guardrailScope ??= new GuardrailScope { Tenant = machine.TenantId, Graph = machine.Graph.Name, LifetimeId = machine.LifetimeId };
         return new PolicyVerdict(set.Judge(_policies, _guardrailScope, s, machine.Usage, null), set.Version);
     }
+
+    private GuardrailScope GuardrailScope() =>
+        _guardrailScope ??= new GuardrailScope { Tenant = _machine!.TenantId, Graph = _machine.Graph.Name, LifetimeId = _machine.LifetimeId };
 
     /// <summary>The policy set in force (null: none), with the policies for this lifetime cached per set.</summary>
     private PolicySet? PoliciesNow()
