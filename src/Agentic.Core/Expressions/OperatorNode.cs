@@ -20,6 +20,45 @@ internal sealed class UnaryNode(int position, string op, ExpressionNode operand)
 
 internal sealed class BinaryNode(int position, string op, ExpressionNode left, ExpressionNode right) : ExpressionNode(position)
 {
+    // Resolved once: conditions are evaluated for every execution (guardrails, edges), the operator text never changes.
+    private readonly Operator _operator = op switch
+    {
+        "and" => Operator.And,
+        "or" => Operator.Or,
+        "==" => Operator.Equal,
+        "!=" => Operator.NotEqual,
+        "<" => Operator.Less,
+        "<=" => Operator.LessOrEqual,
+        ">" => Operator.Greater,
+        ">=" => Operator.GreaterOrEqual,
+        "in" => Operator.In,
+        "+" => Operator.Add,
+        "-" => Operator.Subtract,
+        "*" => Operator.Multiply,
+        "/" => Operator.Divide,
+        "%" => Operator.Remainder,
+        _ => Operator.Unknown,
+    };
+
+    private enum Operator
+    {
+        Unknown,
+        And,
+        Or,
+        Equal,
+        NotEqual,
+        Less,
+        LessOrEqual,
+        Greater,
+        GreaterOrEqual,
+        In,
+        Add,
+        Subtract,
+        Multiply,
+        Divide,
+        Remainder,
+    }
+
     public string Op => op;
 
     public ExpressionNode Left => left;
@@ -32,27 +71,27 @@ internal sealed class BinaryNode(int position, string op, ExpressionNode left, E
 
     public override ExpressionValue Evaluate(IExpressionScope scope, string source)
     {
-        switch (op)
+        switch (_operator)
         {
-            case "and":
+            case Operator.And:
                 return ExpressionValue.FromBoolean(left.Evaluate(scope, source).IsTruthy && right.Evaluate(scope, source).IsTruthy);
-            case "or":
+            case Operator.Or:
                 return ExpressionValue.FromBoolean(left.Evaluate(scope, source).IsTruthy || right.Evaluate(scope, source).IsTruthy);
         }
 
         var l = left.Evaluate(scope, source);
         var r = right.Evaluate(scope, source);
-        switch (op)
+        switch (_operator)
         {
-            case "==":
+            case Operator.Equal:
                 return ExpressionValue.FromBoolean(l.Equals(r));
-            case "!=":
+            case Operator.NotEqual:
                 return ExpressionValue.FromBoolean(!l.Equals(r));
-            case "<" or "<=" or ">" or ">=":
+            case Operator.Less or Operator.LessOrEqual or Operator.Greater or Operator.GreaterOrEqual:
                 return Compare(l, r, source);
-            case "in":
+            case Operator.In:
                 return ExpressionValue.FromBoolean(ExpressionFunctions.Contains(r, l));
-            case "+" when l.Kind == ExpressionValueKind.String || r.Kind == ExpressionValueKind.String:
+            case Operator.Add when l.Kind == ExpressionValueKind.String || r.Kind == ExpressionValueKind.String:
                 if (l.IsNull || r.IsNull)
                 {
                     throw Error($"cannot apply '+' to a {l.TypeName} and a {r.TypeName}", source);
@@ -67,13 +106,13 @@ internal sealed class BinaryNode(int position, string op, ExpressionNode left, E
         }
 
         double a = l.AsNumber, b = r.AsNumber;
-        return op switch
+        return _operator switch
         {
-            "+" => ExpressionValue.FromNumber(a + b),
-            "-" => ExpressionValue.FromNumber(a - b),
-            "*" => ExpressionValue.FromNumber(a * b),
-            "/" => b == 0 ? throw Error("division by zero", source) : ExpressionValue.FromNumber(a / b),
-            "%" => b == 0 ? throw Error("division by zero", source) : ExpressionValue.FromNumber(a % b),
+            Operator.Add => ExpressionValue.FromNumber(a + b),
+            Operator.Subtract => ExpressionValue.FromNumber(a - b),
+            Operator.Multiply => ExpressionValue.FromNumber(a * b),
+            Operator.Divide => b == 0 ? throw Error("division by zero", source) : ExpressionValue.FromNumber(a / b),
+            Operator.Remainder => b == 0 ? throw Error("division by zero", source) : ExpressionValue.FromNumber(a % b),
             _ => throw Error($"unknown operator '{op}'", source),
         };
     }
@@ -99,11 +138,11 @@ internal sealed class BinaryNode(int position, string op, ExpressionNode left, E
             throw Error($"cannot compare a {l.TypeName} with a {r.TypeName} using '{op}'", source);
         }
 
-        return ExpressionValue.FromBoolean(op switch
+        return ExpressionValue.FromBoolean(_operator switch
         {
-            "<" => c < 0,
-            "<=" => c <= 0,
-            ">" => c > 0,
+            Operator.Less => c < 0,
+            Operator.LessOrEqual => c <= 0,
+            Operator.Greater => c > 0,
             _ => c >= 0,
         });
     }

@@ -10,7 +10,14 @@ public sealed class GuardrailScope : IAggregateScope
 {
     private static readonly UsageTotals NoTotals = new();
 
-    public UsageSample? Current { get; set; }
+    // A field, so that evaluation reads the sample in place rather than copying it on every name and aggregate.
+    private UsageSample? _current;
+
+    public UsageSample? Current
+    {
+        get => _current;
+        set => _current = value;
+    }
 
     public UsageTotals Totals { get; set; } = NoTotals;
 
@@ -23,19 +30,19 @@ public sealed class GuardrailScope : IAggregateScope
     /// <summary>Sets the execution being judged and the totals it adds to (none for execution scope).</summary>
     public GuardrailScope Judge(in UsageSample? current, UsageTotals? totals)
     {
-        Current = current;
+        _current = current;
         Totals = totals ?? NoTotals;
         return this;
     }
 
-    public double Aggregate(string function, string? field) => Totals.Aggregate(function, field, Current);
+    public double Aggregate(string function, string? field) => Totals.Aggregate(function, field, in _current);
 
     public bool TryResolve(string name, out ExpressionValue value)
     {
         var field = UsageSample.FieldIndex(name);
         if (field >= 0)
         {
-            value = Current is { } c ? ExpressionValue.FromNumber(c.Field(field)) : ExpressionValue.Null;
+            value = _current.HasValue ? ExpressionValue.FromNumber(Nullable.GetValueRefOrDefaultRef(in _current).Field(field)) : ExpressionValue.Null;
             return true;
         }
 
