@@ -23,12 +23,16 @@ public sealed class UsageTotals
 
     public void Add(in UsageSample sample)
     {
+        // Read once, in field order: this runs for every execution (lifetime totals, and the tenant's ledger).
+        var t = sample.Telemetry;
+        ReadOnlySpan<double> values = [t.TokensUsed, t.InputTokens, t.OutputTokens, t.CostUsd, t.LatencyMs, sample.Attempt, sample.Iteration];
+        var first = Count == 0;
         for (var f = 0; f < FieldCount; f++)
         {
-            var v = sample.Field(f);
+            var v = values[f];
             _sum[f] += v;
-            _min[f] = Count == 0 ? v : Math.Min(_min[f], v);
-            _max[f] = Count == 0 ? v : Math.Max(_max[f], v);
+            _min[f] = first ? v : Math.Min(_min[f], v);
+            _max[f] = first ? v : Math.Max(_max[f], v);
         }
 
         Count++;

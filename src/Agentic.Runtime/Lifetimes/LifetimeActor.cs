@@ -303,7 +303,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
                 _tenant.Actor.Post(WriteLedger.Instance);
             }
 
-            Record(run, verdict);
+            Record(run, verdict, now);
             return;
         }
 
@@ -331,10 +331,10 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
     }
 
-    private void Record(NodeRun run, PolicyVerdict verdict)
+    private void Record(NodeRun run, PolicyVerdict verdict, DateTimeOffset? at = null)
     {
         var machine = _machine!;
-        var now = services.Time.GetUtcNow();
+        var now = at ?? services.Time.GetUtcNow();
         var id = run.Request.ExecutionId;
         var entry = run.Error is not null ? machine.RecordFailed(id, run.Error, run.Telemetry, run.StartedAt, now, verdict)
             : run.Prompt is not null ? machine.RecordWaiting(id, run.Prompt, run.Telemetry, run.StartedAt, now)
