@@ -271,9 +271,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     }
 
     /// <summary>
-    /// Charges a finished execution to its tenant's ledger (judged there, in the order of all the tenant's charges) and
-    /// records it with the most severe decision; with a durable store, only once the ledger holding the charge is
-    /// stored. While the tenant's actor is still loading the ledger, the outcome waits for it.
+    /// Charges a finished execution to its tenant's ledger (in the order of all the tenant's charges), judges it on the
+    /// totals just before it, and records it with the most severe decision; with a durable store, only once the ledger
+    /// holding the charge is stored. While the tenant's actor is still loading the ledger, the outcome waits for it.
     /// </summary>
     private void ChargeTenant(NodeRun run, PolicyVerdict local, in UsageSample sample)
     {
@@ -370,8 +370,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return new PolicyVerdict(null, set.Version);
         }
 
-        _guardrailScope ??= new GuardrailScope { Tenant = machine.TenantId, Graph = machine.Graph.Name, LifetimeId = machine.LifetimeId };
-        return new PolicyVerdict(set.Judge(_policies, _guardrailScope, s, machine.Usage, null), set.Version);
+        return new PolicyVerdict(set.Judge(_policies, GuardrailScope(), s, machine.Usage, null), set.Version);
     }
 
     private GuardrailScope GuardrailScope() =>
