@@ -267,7 +267,10 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             }
 
             LastActive = host._time.GetTimestamp();
-            Volatile.Write(ref _state, Idle);
+            // A full fence, not a release write: the mailbox read below must not move before the store of Idle, or a
+            // sender whose CAS still saw Scheduled and this turn's look at an (apparently) empty mailbox both give up,
+            // and the message is stranded (x86 reorders a store with a later load; seen as a hung lifetime).
+            Interlocked.Exchange(ref _state, Idle);
             if (!_mailbox.IsEmpty && Interlocked.CompareExchange(ref _state, Scheduled, Idle) == Idle)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);

@@ -118,7 +118,10 @@ public sealed partial class JournalWriter : IAsyncDisposable
             while (true)
             {
                 _signal.Wait();
-                Volatile.Write(ref _signaled, 0);
+                // A full fence before the queue is read: with a plain store, an appender could see the flag still set
+                // (and not signal) while this loop, reading the queue early, saw it empty: its record would wait for
+                // the next append, forever if none comes.
+                Interlocked.Exchange(ref _signaled, 0);
                 while (_queue.TryDequeue(out var item))
                 {
                     batch.Add(item);
