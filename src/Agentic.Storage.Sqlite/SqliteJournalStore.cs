@@ -15,8 +15,8 @@ namespace Agentic.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteJournalStore : IPreparingJournalStore
 {
-    private const int SchemaVersion = 3;
-    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql", "003-tenant-ledgers.sql"];
+    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql", "003-tenant-ledgers.sql", "004-no-execution-index.sql"];
+    private static readonly int SchemaVersion = Migrations.Length;
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly RawStatement _insert;

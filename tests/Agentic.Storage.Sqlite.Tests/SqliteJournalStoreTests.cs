@@ -103,6 +103,34 @@ public sealed class SqliteJournalStoreTests : IDisposable
         Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SchemaVersion3_IsMigrated_DroppingTheExecutionIndex_AndItsRecordsStillRead()
+    {
+        var (outcome, records) = await RunHello();
+        await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            // Back to version 3 as it was shipped: the execution-id index, and user_version 3.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE UNIQUE INDEX journal_execution_done ON journal (execution_id) WHERE execution_id IS NOT NULL AND phase <> 2; PRAGMA user_version = 3;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = await Open())
+        {
+            var read = await store.ReadAsync(outcome.LifetimeId, 1, default).ToListAsync();
+            Assert.Equal(records.Select(r => r.Sequence), read.Select(r => r.Sequence));
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'journal_execution_done') || '/' || (SELECT user_version FROM pragma_user_version)";
+            Assert.Equal("0/4", (string?)await command.ExecuteScalarAsync());
+        }
+    }
+
     private Task<SqliteJournalStore> Open() => Task.FromResult(new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath }));
 
     private async Task<(Runtime.Lifetimes.LifetimeOutcome Outcome, List<JournalEntry> Records)> RunHello()

@@ -442,7 +442,11 @@ public sealed partial class LifetimeStateMachine
     {
         if (!_active.TryGetValue(e.ExecutionId, out var request))
         {
-            throw Divergence(e, $"execution {e.ExecutionId} ({e.NodeName}) was never dispatched by the records before it");
+            // Execution ids are unique: a second record finishing one is refused here, on every replay and recovery
+            // (the database does not index execution ids; see docs/architecture.md).
+            throw Divergence(e, WasDispatched(e.ExecutionId)
+                ? $"execution {e.ExecutionId} ({e.NodeName}) is already finished by an earlier record: an execution is recorded as finished once"
+                : $"execution {e.ExecutionId} ({e.NodeName}) was never dispatched by the records before it");
         }
 
         // A recorded attempt above the dispatched one is a re-run after a crash (recovery dispatches attempt + 1).
@@ -778,6 +782,12 @@ public sealed partial class LifetimeStateMachine
         _dispatch!.Add(retry);
         return retry;
     }
+
+    /// <summary>Whether <paramref name="executionId"/> is one this lifetime already handed out (its ids are "lifetime.ordinal").</summary>
+    private bool WasDispatched(string executionId) =>
+        executionId.Length > LifetimeId.Length + 1 && executionId.StartsWith(LifetimeId, StringComparison.Ordinal) && executionId[LifetimeId.Length] == '.' &&
+        int.TryParse(executionId.AsSpan(LifetimeId.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal) &&
+        ordinal >= 1 && ordinal < _nextOrdinal;
 
     private string NextOrdinalId() =>
         string.Concat(LifetimeId, ".", (_nextOrdinal++).ToString(System.Globalization.CultureInfo.InvariantCulture));

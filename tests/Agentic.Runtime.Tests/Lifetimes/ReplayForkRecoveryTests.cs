@@ -51,6 +51,22 @@ public sealed class ReplayForkRecoveryTests
     }
 
     [Fact]
+    public async Task Replay_RefusesASecondRecordFinishingAnExecution()
+    {
+        await using var t = new TestRuntime();
+        var (outcome, journal) = await t.RunAsync(CodingAgent(), new StartLifetimeOptions { Input = AgentInput });
+
+        // Execution ids are unique in the journal: a copy of a finished execution's record, appended after it, is refused.
+        var victim = journal.OfType<ExecutionEntry>().ElementAt(2);
+        var tampered = journal.TakeWhile(e => e.Sequence <= victim.Sequence).Append(Copy(victim, victim.NodeName, victim.Sequence + 1)).ToList();
+        var report = JournalReplay.Replay(tampered);
+
+        Assert.False(report.Identical);
+        Assert.Equal(victim.Sequence + 1, report.Divergence!.Sequence);
+        Assert.Equal($"lifetime {outcome.LifetimeId}, record {victim.Sequence + 1}: execution {victim.ExecutionId} ({victim.NodeName}) is already finished by an earlier record: an execution is recorded as finished once", report.Divergence.Message);
+    }
+
+    [Fact]
     public async Task Fork_SharesThePrefix_ContinuesLive_AndLeavesTheParentUntouched()
     {
         await using var t = new TestRuntime();
@@ -119,10 +135,12 @@ public sealed class ReplayForkRecoveryTests
         Assert.All(ids, id => Assert.IsType<LifetimeEndedEntry>(store.ReadAsync(id, 1, default).ToListAsync().AsTask().Result[^1]));
     }
 
-    private static ExecutionEntry Renamed(ExecutionEntry e, string node) => new()
+    private static ExecutionEntry Renamed(ExecutionEntry e, string node) => Copy(e, node, e.Sequence);
+
+    private static ExecutionEntry Copy(ExecutionEntry e, string node, long sequence) => new()
     {
         LifetimeId = e.LifetimeId,
-        Sequence = e.Sequence,
+        Sequence = sequence,
         RecordedAt = e.RecordedAt,
         ExecutionId = e.ExecutionId,
         NodeName = node,
