@@ -2,8 +2,10 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R] [--runs 5] [--sync full|normal]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R] [--runs 5] [--sync full|normal] [--warmup N]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
+// --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
+// does the same work every time.
 if (args.Length == 4 && args[0] == RecoveryWorkload.ChildFlag)
 {
     return await RecoveryWorkload.ChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
@@ -11,6 +13,7 @@ if (args.Length == 4 && args[0] == RecoveryWorkload.ChildFlag)
 
 var workloads = Arg("--workload", "A,B,D").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "5"), CultureInfo.InvariantCulture);
+var warmupRuns = Arg("--warmup", "") is { Length: > 0 } n ? int.Parse(n, CultureInfo.InvariantCulture) : (int?)null;
 var sync = Arg("--sync", "full") == "normal" ? SqliteSynchronous.Normal : SqliteSynchronous.Full;
 var dir = Directory.CreateTempSubdirectory("agentic-bench-").FullName;
 var exit = 0;
@@ -63,7 +66,7 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
     // Warm up for a fixed time (at least 3 runs) so tiered JIT and PGO have settled before anything is measured.
     Console.Error.WriteLine($"[{label}/{profile}] warming up…");
     var warm = System.Diagnostics.Stopwatch.StartNew();
-    for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(3); w++)
+    for (var w = 0; warmupRuns is { } fixedRuns ? w < fixedRuns : w < 3 || warm.Elapsed < TimeSpan.FromSeconds(3); w++)
     {
         await workload.RunAsync(label, lifetimes);
     }

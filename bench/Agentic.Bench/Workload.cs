@@ -81,6 +81,7 @@ internal sealed class Workload : IAsyncDisposable
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var started = Stopwatch.GetTimestamp();
+        PerfControl.Enable();
         var handles = new Task<LifetimeOutcome>[lifetimes];
         for (var i = 0; i < lifetimes; i++)
         {
@@ -88,6 +89,7 @@ internal sealed class Workload : IAsyncDisposable
         }
 
         var outcomes = await Task.WhenAll(handles).ConfigureAwait(false);
+        PerfControl.Disable();
         if (collectGarbage)
         {
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
