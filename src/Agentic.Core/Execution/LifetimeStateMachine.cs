@@ -226,9 +226,11 @@ public sealed partial class LifetimeStateMachine
         if (request.Node.Kind == NodeKind.Plan)
         {
             var allowed = _graph.AllowedTargets(request.Node.Name);
-            foreach (var name in names)
+            // Indexed loops: this runs for every plan execution, and foreach over the interfaces allocates an enumerator.
+            for (var n = 0; n < names.Count; n++)
             {
-                if (!allowed.Contains(name, StringComparer.Ordinal))
+                var name = names[n];
+                if (!Contains(allowed, name))
                 {
                     return RecordFailed(executionId, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", allowed)})", telemetry, startedAt, now, verdict);
                 }
@@ -369,8 +371,10 @@ public sealed partial class LifetimeStateMachine
     public IReadOnlyList<JournalEntry> RecordTermination(DateTimeOffset now)
     {
         var ending = _ending ?? throw new InvalidOperationException($"lifetime {LifetimeId} has not decided to end");
-        var records = new List<JournalEntry>();
-        foreach (var request in _active.Values.Where(r => !r.Recorded).OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal))
+        var records = new List<JournalEntry>(_active.Count + 1);
+        // Usually nothing is left running (a final edge ends the lifetime from its last execution): skip the sort.
+        IEnumerable<ExecutionRequest> running = _active.Count == 0 ? [] : _active.Values.Where(r => !r.Recorded).OrderBy(r => r.ExecutionId.Length).ThenBy(r => r.ExecutionId, StringComparer.Ordinal);
+        foreach (var request in running)
         {
             request.Recorded = true;
             records.Add(NewExecutionEntry(request, ExecutionPhase.Cancelled, null, [], $"cancelled: lifetime {ending.Phase.ToWireName()}", ExecutionTelemetry.None, now, now));
@@ -789,8 +793,36 @@ public sealed partial class LifetimeStateMachine
         int.TryParse(executionId.AsSpan(LifetimeId.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal) &&
         ordinal >= 1 && ordinal < _nextOrdinal;
 
-    private string NextOrdinalId() =>
-        string.Concat(LifetimeId, ".", (_nextOrdinal++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static bool Contains(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"lifetime.ordinal", built in one allocation (one per execution).</summary>
+    private string NextOrdinalId()
+    {
+        var ordinal = _nextOrdinal++;
+        var digits = 1;
+        for (var rest = ordinal / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+
+        return string.Create(LifetimeId.Length + 1 + digits, (LifetimeId, ordinal), static (span, state) =>
+        {
+            state.LifetimeId.AsSpan().CopyTo(span);
+            span[state.LifetimeId.Length] = '.';
+            state.ordinal.TryFormat(span[(state.LifetimeId.Length + 1)..], out _, default, System.Globalization.CultureInfo.InvariantCulture);
+        });
+    }
 
     private void End(ExecutionPhase phase, Payload? result, string? reason, string? cause) => _ending ??= new LifetimeEnd(phase, result, reason, cause);
 

@@ -26,16 +26,30 @@ public sealed class UsageTotals
         // Read once, in field order: this runs for every execution (lifetime totals, and the tenant's ledger).
         var t = sample.Telemetry;
         ReadOnlySpan<double> values = [t.TokensUsed, t.InputTokens, t.OutputTokens, t.CostUsd, t.LatencyMs, sample.Attempt, sample.Iteration];
-        var first = Count == 0;
-        for (var f = 0; f < FieldCount; f++)
+        Span<double> sum = _sum, min = _min, max = _max;
+        if (Count++ == 0)
         {
-            var v = values[f];
-            _sum[f] += v;
-            _min[f] = first ? v : Math.Min(_min[f], v);
-            _max[f] = first ? v : Math.Max(_max[f], v);
+            values.CopyTo(sum);
+            values.CopyTo(min);
+            values.CopyTo(max);
+            return;
         }
 
-        Count++;
+        for (var f = 0; f < FieldCount; f++)
+        {
+            // Usage is finite (nodes cannot record a NaN or infinite cost), so plain comparisons do what Math.Min/Max would.
+            var v = values[f];
+            sum[f] += v;
+            if (v < min[f])
+            {
+                min[f] = v;
+            }
+
+            if (v > max[f])
+            {
+                max[f] = v;
+            }
+        }
     }
 
     public void Add(UsageTotals other)

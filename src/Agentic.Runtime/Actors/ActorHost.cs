@@ -19,6 +19,8 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
     private readonly Queue<(string Key, TMessage Message)> _parked = new();
     private readonly Lock _gate = new();
     private readonly ITimer _idleTimer;
+    // Every add and remove happens under _gate: counted here, because ConcurrentDictionary.Count takes all its locks.
+    private int _live;
     private long _activationsTotal;
     private long _passivationsTotal;
 
@@ -34,7 +36,7 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
         _idleTimer = time.CreateTimer(_ => PassivateIdle(_options.IdleTimeout), null, period, period);
     }
 
-    public int ActivationCount => _activations.Count;
+    public int ActivationCount => Volatile.Read(ref _live);
 
     public long ActivationsTotal => Interlocked.Read(ref _activationsTotal);
 
@@ -67,10 +69,10 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
                 return;
             }
 
-            if (_activations.Count >= _options.MaxActivations)
+            if (_live >= _options.MaxActivations)
             {
                 PassivateIdleLocked(TimeSpan.Zero, 1 + (_options.MaxActivations / 64));
-                if (_activations.Count >= _options.MaxActivations)
+                if (_live >= _options.MaxActivations)
                 {
                     _parked.Enqueue((key, message));
                     return;
@@ -80,6 +82,7 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             activation = new Activation(this, key);
             activation.Actor = _activate(activation);
             _activations[key] = activation;
+            _live++;
             Interlocked.Increment(ref _activationsTotal);
             activation.TryEnqueue(message);
         }
@@ -105,11 +108,17 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
     private int PassivateIdleLocked(TimeSpan idleFor, int atMost)
     {
         var now = _time.GetTimestamp();
-        var candidates = _activations.Values
-            .Where(a => a.IsIdle && a.Actor!.CanPassivate && _time.GetElapsedTime(a.LastActive, now) >= idleFor)
-            .OrderBy(a => a.LastActive)
-            .Take(atMost)
-            .ToList();
+        var idle = new List<(long LastActive, Activation Activation)>();
+        foreach (var a in _activations.Values)
+        {
+            var lastActive = a.LastActiveAsOf(now);
+            if (a.IsIdle && a.Actor!.CanPassivate && _time.GetElapsedTime(lastActive, now) >= idleFor)
+            {
+                idle.Add((lastActive, a));
+            }
+        }
+
+        var candidates = idle.OrderBy(c => c.LastActive).Take(atMost).Select(c => c.Activation).ToList();
         var count = 0;
         foreach (var activation in candidates)
         {
@@ -118,7 +127,11 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
                 continue;
             }
 
-            _activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation));
+            if (_activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation)))
+            {
+                _live--;
+            }
+
             Interlocked.Increment(ref _passivationsTotal);
             count++;
             Rescue(activation);
@@ -131,13 +144,14 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
     // Freed slots go to messages that were waiting for one, oldest first.
     private void ActivateParkedLocked()
     {
-        while (_parked.Count > 0 && _activations.Count < _options.MaxActivations)
+        while (_parked.Count > 0 && _live < _options.MaxActivations)
         {
             var (key, message) = _parked.Dequeue();
             var activation = new Activation(this, key);
             activation.Actor = _activate(activation);
             if (_activations.TryAdd(key, activation))
             {
+                _live++;
                 Interlocked.Increment(ref _activationsTotal);
             }
             else
@@ -160,7 +174,11 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
         {
             if (activation.IsIdle && activation.TryPassivate())
             {
-                _activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation));
+                if (_activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation)))
+            {
+                _live--;
+            }
+
                 Interlocked.Increment(ref _passivationsTotal);
                 Rescue(activation);
                 ActivateParkedLocked();
@@ -199,7 +217,9 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
 
         public TActor? Actor { get; set; }
 
-        public long LastActive { get; private set; } = host._time.GetTimestamp();
+        private long _lastActive = host._time.GetTimestamp();
+        private int _turns;
+        private int _turnsSeen;
 
         public bool IsIdle => Volatile.Read(ref _state) == Idle && _mailbox.IsEmpty;
 
@@ -246,6 +266,22 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
             return true;
         }
 
+        /// <summary>
+        /// When the actor was last seen active, as of the scan at <paramref name="now"/>: a turn taken since the previous
+        /// scan counts as activity now. Only the host's scans (under its lock) call this.
+        /// </summary>
+        public long LastActiveAsOf(long now)
+        {
+            var turns = Volatile.Read(ref _turns);
+            if (turns != _turnsSeen)
+            {
+                _turnsSeen = turns;
+                _lastActive = now;
+            }
+
+            return _lastActive;
+        }
+
         /// <summary>Succeeds only when idle; messages that race in afterwards are rescued by the host.</summary>
         public bool TryPassivate() => Interlocked.CompareExchange(ref _state, Passivated, Idle) == Idle;
 
@@ -266,7 +302,7 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
                 }
             }
 
-            LastActive = host._time.GetTimestamp();
+            _turns++;
             // A full fence, not a release write: the mailbox read below must not move before the store of Idle, or a
             // sender whose CAS still saw Scheduled and this turn's look at an (apparently) empty mailbox both give up,
             // and the message is stranded (x86 reorders a store with a later load; seen as a hung lifetime).

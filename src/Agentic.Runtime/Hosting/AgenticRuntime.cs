@@ -26,6 +26,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     private readonly LifetimeServices _services;
     private readonly ActorHost<LifetimeActor, object> _host;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Version), string> _pins = new();
+    private volatile AgentGraph? _lastPinned;
     private int _disposed;
 
     public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null, IPolicySource? policies = null)
@@ -86,7 +87,13 @@ public sealed class AgenticRuntime : IAsyncDisposable
             throw new ArgumentException($"iteration cap must be at least 1, got {cap}", nameof(options));
         }
 
-        Pin(graph.Name, graph.Version.ToString(), graph.ContentHash);
+        // A pin never changes once made: the graph instance that was last pinned needs no second look.
+        if (!ReferenceEquals(graph, _lastPinned))
+        {
+            Pin(graph.Name, graph.Version.ToString(), graph.ContentHash);
+            _lastPinned = graph;
+        }
+
         var id = options.LifetimeId ?? NewLifetimeId();
         var completion = _services.Outcome(id);
         _host.Post(id, new StartLifetime(graph, options.TenantId ?? _options.DefaultTenant, options.Input ?? Payload.EmptyObject, cap));

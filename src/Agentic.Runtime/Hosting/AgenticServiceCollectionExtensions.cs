@@ -23,7 +23,8 @@ public static class AgenticServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         var builder = new AgenticBuilder(services).AddBuiltInNodes();
         configure?.Invoke(builder);
-        services.TryAddSingleton(sp => new NodeRegistry(sp, sp.GetServices<NodeRegistration>()));
+        // The collection is complete by the time the registry is resolved: it tells which handlers are singletons.
+        services.TryAddSingleton(sp => new NodeRegistry(sp, sp.GetServices<NodeRegistration>(), type => services.LastOrDefault(d => d.ServiceType == type && !d.IsKeyedService)?.Lifetime == ServiceLifetime.Singleton));
         services.TryAddSingleton<IJournalStore, InMemoryJournalStore>();
         services.TryAddSingleton(sp => new AgenticRuntime(
             sp.GetRequiredService<NodeRegistry>(),

@@ -23,8 +23,8 @@ public sealed partial class JournalWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _signaled;
     private volatile bool _stopping;
-    private long _batches;
-    private long _records;
+    private readonly Diagnostics.StripedCounter _batches = new();
+    private readonly Diagnostics.StripedCounter _records = new();
 
     public JournalWriter(IJournalStore store, int maxBatch, ILogger<JournalWriter> logger)
     {
@@ -49,9 +49,9 @@ public sealed partial class JournalWriter : IAsyncDisposable
     public IJournalStore Store => _store;
 
     /// <summary>Transactions committed so far (inline appends count one each).</summary>
-    public long Batches => Interlocked.Read(ref _batches);
+    public long Batches => _batches.Value;
 
-    public long Records => Interlocked.Read(ref _records);
+    public long Records => _records.Value;
 
     public void Append(JournalEntry entry, IJournalCallback callback)
     {
@@ -75,8 +75,8 @@ public sealed partial class JournalWriter : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _batches);
-            Interlocked.Increment(ref _records);
+            _batches.Add(1);
+            _records.Add(1);
             callback.OnDurable(entry);
             return;
         }
@@ -165,8 +165,8 @@ public sealed partial class JournalWriter : IAsyncDisposable
             return;
         }
 
-        Interlocked.Increment(ref _batches);
-        Interlocked.Add(ref _records, batch.Count);
+        _batches.Add(1);
+        _records.Add(batch.Count);
         foreach (var (entry, callback, _) in batch)
         {
             Notify(callback, entry, null);
@@ -201,8 +201,8 @@ public sealed partial class JournalWriter : IAsyncDisposable
                     StoreBatch(single, singlePrepared);
                 }
 
-                Interlocked.Increment(ref _batches);
-                Interlocked.Increment(ref _records);
+                _batches.Add(1);
+                _records.Add(1);
                 Notify(callback, entry, null);
             }
             catch (Exception ex)

@@ -27,6 +27,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private List<object>? _loadingBuffer;
     private LifetimeStateMachine? _machine;
     private CancellationTokenSource _cancellation = new();
+    private LifetimeRunScope? _runScope;
     private DateTimeOffset _startedAt;
     private int _running;
     private int _unacknowledged;
@@ -659,9 +660,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         var machine = _machine!;
-        var allowed = request.Node.Kind == Core.Graphs.NodeKind.Plan ? machine.Executable.AllowedTargets(request.Node.Name) : [];
+        _runScope ??= new LifetimeRunScope(services.Nodes, services.Workers, services.Time, self, machine.Executable, machine.TenantId, machine.LifetimeId, machine.Input, services.Offload, _cancellation.Token);
         _running++;
-        services.Workers.Submit(new NodeRun(request, allowed, services.Nodes, services.Time, self, machine.TenantId, machine.LifetimeId, machine.Input, services.Offload, _cancellation.Token));
+        services.Workers.Submit(new NodeRun(request, _runScope));
     }
 
     private void JournalFailed(JournalFailure failure)

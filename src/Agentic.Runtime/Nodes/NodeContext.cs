@@ -12,19 +12,20 @@ public abstract class NodeContext
     private double _costUsd;
     private Dictionary<string, double>? _metrics;
     private string? _model;
+    private bool _finished;
 
-    internal NodeContext(ExecutionRequest request, string tenantId, string lifetimeId, Payload lifetimeInput, CancellationToken cancellation)
+    private readonly Workers.LifetimeRunScope _scope;
+
+    internal NodeContext(ExecutionRequest request, Workers.LifetimeRunScope scope, CancellationToken cancellation)
     {
         Request = request;
-        TenantId = tenantId;
-        LifetimeId = lifetimeId;
-        LifetimeInput = lifetimeInput;
+        _scope = scope;
         CancellationToken = cancellation;
     }
 
-    public string TenantId { get; }
+    public string TenantId => _scope.TenantId;
 
-    public string LifetimeId { get; }
+    public string LifetimeId => _scope.LifetimeId;
 
     public string ExecutionId => Request.ExecutionId;
 
@@ -47,13 +48,16 @@ public abstract class NodeContext
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The input the lifetime was started with.</summary>
-    public Payload LifetimeInput { get; }
+    public Payload LifetimeInput => _scope.LifetimeInput;
 
     internal ExecutionRequest Request { get; }
+
+    internal Workers.LifetimeRunScope Scope => _scope;
 
     /// <summary>Adds token usage (e.g. from a model response's usage details).</summary>
     public void RecordTokens(long inputTokens, long outputTokens)
     {
+        ThrowIfFinished();
         ArgumentOutOfRangeException.ThrowIfNegative(inputTokens);
         ArgumentOutOfRangeException.ThrowIfNegative(outputTokens);
         _inputTokens += inputTokens;
@@ -62,13 +66,21 @@ public abstract class NodeContext
 
     public void RecordCost(double usd)
     {
+        ThrowIfFinished();
+        if (!double.IsFinite(usd))
+        {
+            throw new ArgumentOutOfRangeException(nameof(usd), usd, "cost must be a finite number of US dollars");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(usd);
+
         _costUsd += usd;
     }
 
     /// <summary>Names the model that answered (usage is reported by node and by model); the last one named wins.</summary>
     public void RecordModel(string model)
     {
+        ThrowIfFinished();
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         _model = model;
     }
@@ -76,8 +88,20 @@ public abstract class NodeContext
     /// <summary>A free-form metric, kept with the execution's telemetry.</summary>
     public void RecordMetric(string name, double value)
     {
+        ThrowIfFinished();
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         (_metrics ??= new(StringComparer.Ordinal))[name] = value;
+    }
+
+    /// <summary>The execution has finished: its telemetry is final, and recording more is refused rather than lost.</summary>
+    internal void Finish() => _finished = true;
+
+    private void ThrowIfFinished()
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException($"execution {ExecutionId} ({NodeName}) has finished: telemetry must be recorded before the node returns");
+        }
     }
 
     internal ExecutionTelemetry BuildTelemetry(double latencyMs) => new(_inputTokens, _outputTokens, _costUsd, latencyMs, _model, _metrics);

@@ -10,10 +10,14 @@ public sealed class NodeRegistry : INodeTypeCatalog
 {
     private readonly IServiceProvider _services;
     private readonly FrozenDictionary<string, NodeRegistration> _byName;
+    private readonly Func<Type, bool>? _isSingleton;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _singletons = new();
 
-    public NodeRegistry(IServiceProvider services, IEnumerable<NodeRegistration> registrations)
+    /// <param name="isSingleton">Whether a handler type is registered as a singleton: its instance is then resolved once, not per execution.</param>
+    public NodeRegistry(IServiceProvider services, IEnumerable<NodeRegistration> registrations, Func<Type, bool>? isSingleton = null)
     {
         _services = services;
+        _isSingleton = isSingleton;
         var map = new Dictionary<string, NodeRegistration>(StringComparer.Ordinal);
         foreach (var r in registrations)
         {
@@ -63,6 +67,17 @@ public sealed class NodeRegistry : INodeTypeCatalog
             throw new InvalidOperationException($"no {kind.ToString().ToLowerInvariant()} type '{type}' is registered (registered: {known})");
         }
 
-        return _services.GetRequiredService(r.HandlerType);
+        if (_singletons.TryGetValue(r.HandlerType, out var handler))
+        {
+            return handler;
+        }
+
+        handler = _services.GetRequiredService(r.HandlerType);
+        if (_isSingleton?.Invoke(r.HandlerType) == true)
+        {
+            _singletons.TryAdd(r.HandlerType, handler);
+        }
+
+        return handler;
     }
 }

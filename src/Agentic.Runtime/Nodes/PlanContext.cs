@@ -5,10 +5,9 @@ namespace Agentic.Runtime.Nodes;
 /// <summary>Context of a Plan: the upstream task result(s) — one per branch for a join — and the targets it may choose.</summary>
 public sealed class PlanContext : NodeContext
 {
-    internal PlanContext(ExecutionRequest request, IReadOnlyList<string> allowedTargets, string tenantId, string lifetimeId, Payload lifetimeInput, CancellationToken cancellation)
-        : base(request, tenantId, lifetimeId, lifetimeInput, cancellation)
+    internal PlanContext(ExecutionRequest request, Workers.LifetimeRunScope scope, CancellationToken cancellation)
+        : base(request, scope, cancellation)
     {
-        AllowedTargets = allowedTargets;
     }
 
     /// <summary>Upstream results in branch order (a single one unless this plan is a join).</summary>
@@ -20,5 +19,5 @@ public sealed class PlanContext : NodeContext
     public bool IsJoin => Request.Inputs.Count > 1 || Request.EdgeTaken.StartsWith("join->", StringComparison.Ordinal);
 
     /// <summary>The names this plan may return: the targets of its outgoing edges (<c>end</c> included when it has a final edge).</summary>
-    public IReadOnlyList<string> AllowedTargets { get; }
+    public IReadOnlyList<string> AllowedTargets => Scope.Graph.AllowedTargets(Request.Node.Name);
 }

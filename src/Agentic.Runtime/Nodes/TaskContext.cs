@@ -5,8 +5,8 @@ namespace Agentic.Runtime.Nodes;
 /// <summary>Context of a Task: its input is the upstream plan's payload, or the lifetime input for a start task.</summary>
 public sealed class TaskContext : NodeContext
 {
-    internal TaskContext(ExecutionRequest request, string tenantId, string lifetimeId, Payload lifetimeInput, CancellationToken cancellation)
-        : base(request, tenantId, lifetimeId, lifetimeInput, cancellation)
+    internal TaskContext(ExecutionRequest request, Workers.LifetimeRunScope scope, CancellationToken cancellation)
+        : base(request, scope, cancellation)
     {
     }
 

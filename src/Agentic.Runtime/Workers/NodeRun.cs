@@ -14,37 +14,22 @@ namespace Agentic.Runtime.Workers;
 /// </summary>
 internal sealed class NodeRun : IThreadPoolWorkItem
 {
-    private readonly NodeRegistry _registry;
-    private readonly TimeProvider _time;
-    private readonly IActorRef<object> _owner;
-    private readonly string _tenantId;
-    private readonly string _lifetimeId;
-    private readonly Payload _lifetimeInput;
-    private readonly IReadOnlyList<string> _allowedTargets;
-    private readonly CancellationToken _lifetimeToken;
-    private readonly PayloadOffload _offload;
+    private readonly LifetimeRunScope _scope;
+    private NodeContext? _context;
+    private double _latencyMs;
 
     private static readonly TimeSpan HardDeadlineGrace = TimeSpan.FromSeconds(2);
 
-    public NodeRun(ExecutionRequest request, IReadOnlyList<string> allowedTargets, NodeRegistry registry, TimeProvider time, IActorRef<object> owner, string tenantId, string lifetimeId, Payload lifetimeInput, PayloadOffload offload, CancellationToken lifetimeToken)
+    public NodeRun(ExecutionRequest request, LifetimeRunScope scope)
     {
-        _offload = offload;
         Request = request;
-        _allowedTargets = allowedTargets;
-        _registry = registry;
-        _time = time;
-        _owner = owner;
-        _tenantId = tenantId;
-        _lifetimeId = lifetimeId;
-        _lifetimeInput = lifetimeInput;
-        _lifetimeToken = lifetimeToken;
+        _scope = scope;
     }
 
     public ExecutionRequest Request { get; }
 
     internal ConcurrencyGate? Gate { get; set; }
 
-    internal WorkerPool? Pool { get; set; }
 
     public DateTimeOffset StartedAt { get; private set; }
 
@@ -57,7 +42,8 @@ internal sealed class NodeRun : IThreadPoolWorkItem
     /// <summary>Set when a task asked for input (<see cref="TaskContext.WaitForInput"/>): the execution waits.</summary>
     public Payload? Prompt { get; private set; }
 
-    public ExecutionTelemetry Telemetry { get; private set; } = ExecutionTelemetry.None;
+    /// <summary>Usage the node recorded and the latency measured; built on request (the struct is large to carry).</summary>
+    public ExecutionTelemetry Telemetry => _context is { } context ? context.BuildTelemetry(_latencyMs) : new ExecutionTelemetry(0, 0, 0, _latencyMs);
 
     /// <summary>When the node body finished (timestamp), for the benchmark's step-gap measurement.</summary>
     public long FinishedTimestamp { get; private set; }
@@ -68,34 +54,34 @@ internal sealed class NodeRun : IThreadPoolWorkItem
 
     private async Task RunAsync()
     {
-        StartedAt = _time.GetUtcNow();
-        StartedTimestamp = _time.GetTimestamp();
+        StartedAt = _scope.Time.GetUtcNow();
+        StartedTimestamp = _scope.Time.GetTimestamp();
         NodeContext? context = null;
         CancellationTokenSource? timeout = null;
         CancellationTokenSource? linked = null;
-        var token = _lifetimeToken;
+        var token = _scope.LifetimeToken;
         try
         {
             if (Request.Node.Timeout is { } limit)
             {
-                timeout = new CancellationTokenSource(limit, _time);
-                linked = CancellationTokenSource.CreateLinkedTokenSource(_lifetimeToken, timeout.Token);
+                timeout = new CancellationTokenSource(limit, _scope.Time);
+                linked = CancellationTokenSource.CreateLinkedTokenSource(_scope.LifetimeToken, timeout.Token);
                 token = linked.Token;
             }
 
             if (Request.Node.Kind == NodeKind.Task)
             {
-                var ctx = new TaskContext(Request, _tenantId, _lifetimeId, _lifetimeInput, token);
+                var ctx = new TaskContext(Request, _scope, token);
                 context = ctx;
-                var pending = _registry.ResolveTask(Request.Node.Type).ExecuteAsync(ctx);
+                var pending = _scope.Registry.ResolveTask(Request.Node.Type).ExecuteAsync(ctx);
                 Result = pending.IsCompletedSuccessfully ? pending.Result : await WithTimeout(pending.AsTask(), Request.Node.Timeout).ConfigureAwait(false);
                 Prompt = ctx.InputPrompt;
             }
             else
             {
-                var ctx = new PlanContext(Request, _allowedTargets, _tenantId, _lifetimeId, _lifetimeInput, token);
+                var ctx = new PlanContext(Request, _scope, token);
                 context = ctx;
-                var pending = _registry.ResolvePlan(Request.Node.Type).DecideAsync(ctx);
+                var pending = _scope.Registry.ResolvePlan(Request.Node.Type).DecideAsync(ctx);
                 var decision = pending.IsCompletedSuccessfully ? pending.Result : await WithTimeout(pending.AsTask(), Request.Node.Timeout).ConfigureAwait(false);
                 if (decision?.NextTaskNames is null)
                 {
@@ -115,11 +101,11 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         {
             Fail($"timed out after {Request.Node.Timeout!.Value.TotalMilliseconds:0} ms (the node ignored cancellation for {HardDeadlineGrace.TotalSeconds:0} s more and was abandoned)");
         }
-        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !_lifetimeToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !_scope.LifetimeToken.IsCancellationRequested)
         {
             Fail($"timed out after {Request.Node.Timeout!.Value.TotalMilliseconds:0} ms");
         }
-        catch (OperationCanceledException) when (_lifetimeToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_scope.LifetimeToken.IsCancellationRequested)
         {
             Fail("cancelled");
         }
@@ -129,21 +115,23 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         }
         finally
         {
-            FinishedTimestamp = _time.GetTimestamp();
+            FinishedTimestamp = _scope.Time.GetTimestamp();
             linked?.Dispose();
             timeout?.Dispose();
         }
 
-        if (Error is null && ((Result is not null && _offload.Applies(Result)) || (Prompt is not null && _offload.Applies(Prompt))))
+        if (Error is null && ((Result is not null && _scope.Offload.Applies(Result)) || (Prompt is not null && _scope.Offload.Applies(Prompt))))
         {
             await OffloadAsync().ConfigureAwait(false);
         }
 
-        var latencyMs = _time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
-        Telemetry = context is null ? new ExecutionTelemetry(0, 0, 0, latencyMs) : context.BuildTelemetry(latencyMs);
+        var latencyMs = _scope.Time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
+        _latencyMs = latencyMs;
+        context?.Finish();
+        _context = context;
         Gate?.Release();
-        Pool?.Finished();
-        _owner.PostAndRunIfIdle(this);
+        _scope.Workers.Finished();
+        _scope.Owner.PostAndRunIfIdle(this);
     }
 
     /// <summary>A result over the inline limit goes to the blob store before its record is journaled (off the actor).</summary>
@@ -152,10 +140,10 @@ internal sealed class NodeRun : IThreadPoolWorkItem
         var size = Prompt?.Length ?? Result!.Length;
         try
         {
-            Result = Result is null ? null : await _offload.OffloadAsync(Result, _lifetimeToken).ConfigureAwait(false);
-            Prompt = Prompt is null ? null : await _offload.OffloadAsync(Prompt, _lifetimeToken).ConfigureAwait(false);
+            Result = Result is null ? null : await _scope.Offload.OffloadAsync(Result, _scope.LifetimeToken).ConfigureAwait(false);
+            Prompt = Prompt is null ? null : await _scope.Offload.OffloadAsync(Prompt, _scope.LifetimeToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_lifetimeToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_scope.LifetimeToken.IsCancellationRequested)
         {
             Fail("cancelled");
         }
@@ -178,7 +166,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
     /// stuck node cannot hold its lifetime forever. Its late result, if any, is discarded.
     /// </summary>
     private Task<T> WithTimeout<T>(Task<T> task, TimeSpan? timeout) =>
-        timeout is { } t ? task.WaitAsync(t + HardDeadlineGrace, _time) : task;
+        timeout is { } t ? task.WaitAsync(t + HardDeadlineGrace, _scope.Time) : task;
 
     /// <summary>Without an explicit payload a plan passes its input on; a join passes the branch results as a JSON array.</summary>
     private static Payload PassThrough(IReadOnlyList<UpstreamResult> inputs)

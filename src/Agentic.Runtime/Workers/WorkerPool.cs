@@ -6,7 +6,7 @@ namespace Agentic.Runtime.Workers;
 public sealed class WorkerPool
 {
     private readonly FrozenDictionary<string, ConcurrencyGate> _gates;
-    private int _inFlight;
+    private readonly Diagnostics.StripedCounter _inFlight = new();
 
     public WorkerPool(WorkerOptions options)
     {
@@ -25,15 +25,14 @@ public sealed class WorkerPool
     /// <summary>Executions of <paramref name="type"/> running now (only tracked for limited types).</summary>
     public int Running(string type) => _gates.TryGetValue(type, out var gate) ? gate.Running : -1;
 
-    /// <summary>Executions submitted and not yet finished (queued, gated or running).</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    /// <summary>Executions submitted and not yet finished (queued, gated or running); exact when none is moving.</summary>
+    public int InFlight => (int)_inFlight.Value;
 
-    internal void Finished() => Interlocked.Decrement(ref _inFlight);
+    internal void Finished() => _inFlight.Add(-1);
 
     internal void Submit(NodeRun run)
     {
-        Interlocked.Increment(ref _inFlight);
-        run.Pool = this;
+        _inFlight.Add(1);
         if (_gates.TryGetValue(run.Request.Node.Type, out var gate))
         {
             run.Gate = gate;

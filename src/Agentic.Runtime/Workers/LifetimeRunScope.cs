@@ -1,0 +1,45 @@
+using Agentic.Core.Execution;
+using Agentic.Runtime.Actors;
+using Agentic.Runtime.Blobs;
+using Agentic.Runtime.Nodes;
+
+namespace Agentic.Runtime.Workers;
+
+/// <summary>
+/// What every execution of one lifetime shares: made once per activation, referenced by each <see cref="NodeRun"/>
+/// and node context, so that an execution allocates only what is its own (one per step on the hot path).
+/// </summary>
+internal sealed class LifetimeRunScope(
+    NodeRegistry registry,
+    WorkerPool workers,
+    TimeProvider time,
+    IActorRef<object> owner,
+    ExecutableGraph graph,
+    string tenantId,
+    string lifetimeId,
+    Payload lifetimeInput,
+    PayloadOffload offload,
+    CancellationToken lifetimeToken)
+{
+    public NodeRegistry Registry { get; } = registry;
+
+    public WorkerPool Workers { get; } = workers;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>The lifetime actor that dispatched the executions: outcomes are posted back to it.</summary>
+    public IActorRef<object> Owner { get; } = owner;
+
+    public ExecutableGraph Graph { get; } = graph;
+
+    public string TenantId { get; } = tenantId;
+
+    public string LifetimeId { get; } = lifetimeId;
+
+    public Payload LifetimeInput { get; } = lifetimeInput;
+
+    public PayloadOffload Offload { get; } = offload;
+
+    /// <summary>Cancelled when the lifetime ends: every node still running sees it.</summary>
+    public CancellationToken LifetimeToken { get; } = lifetimeToken;
+}
