@@ -50,7 +50,10 @@ internal sealed class NodeRun : IThreadPoolWorkItem
 
     public long StartedTimestamp { get; private set; }
 
-    public void Execute() => _ = RunAsync();
+    public void Execute() => WorkerPool.RunChain(this);
+
+    /// <summary>Starts the execution; an asynchronous body continues on its own after the first await.</summary>
+    internal void Run() => _ = RunAsync();
 
     private async Task RunAsync()
     {

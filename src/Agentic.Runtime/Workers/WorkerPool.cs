@@ -38,9 +38,69 @@ public sealed class WorkerPool
             run.Gate = gate;
             gate.Submit(run);
         }
+        else if (t_draining && t_next is null)
+        {
+            // Dispatched by a lifetime turn that this worker ran inline after its previous execution: run it next on
+            // this thread rather than through the pool's queue (the lifetime's state is still in this core's cache).
+            t_next = run;
+        }
         else
         {
             ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="first"/>, then the execution its lifetime dispatched next from this thread, and so on: a
+    /// lifetime of quick steps moves without a thread-pool hop per step. After <see cref="ChainBudget"/> steps the
+    /// rest goes back to the pool's queue, so one long loop cannot keep other queued work from this thread.
+    /// </summary>
+    internal static void RunChain(NodeRun first)
+    {
+        if (t_draining)
+        {
+            // Not reached through the pool (a gate releasing inline, say): run just this one.
+            first.Run();
+            return;
+        }
+
+        t_draining = true;
+        try
+        {
+            var run = first;
+            for (var budget = ChainBudget; ; budget--)
+            {
+                run.Run();
+                run = t_next;
+                t_next = null;
+                if (run is null)
+                {
+                    return;
+                }
+
+                if (budget == 1)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            t_draining = false;
+            if (t_next is { } left)
+            {
+                t_next = null;
+                ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: true);
+            }
+        }
+    }
+
+    internal const int ChainBudget = 32;
+
+    [ThreadStatic]
+    private static bool t_draining;
+
+    [ThreadStatic]
+    private static NodeRun? t_next;
 }
