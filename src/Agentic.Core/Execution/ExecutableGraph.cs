@@ -4,32 +4,23 @@ using Agentic.Core.Graphs;
 
 namespace Agentic.Core.Execution;
 
-/// <summary>A graph prepared for execution: edge conditions parsed once, plan targets indexed. Shared by all its lifetimes.</summary>
+/// <summary>A graph prepared for execution: edges prepared once (<see cref="ExecutableEdge"/>), plan targets indexed. Shared by all its lifetimes.</summary>
 public sealed class ExecutableGraph
 {
     private static readonly ConditionalWeakTable<AgentGraph, ExecutableGraph> Cache = new();
-    private readonly Dictionary<GraphEdge, Expression> _conditions = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(string From, string To), GraphEdge> _edgeByTarget = [];
+    private readonly Dictionary<string, ExecutableEdge[]> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _allowedTargets = new(StringComparer.Ordinal);
-    private readonly Dictionary<GraphEdge, string> _labels = new(ReferenceEqualityComparer.Instance);
 
     private ExecutableGraph(AgentGraph graph)
     {
         Graph = graph;
-        foreach (var edge in graph.Edges)
-        {
-            if (edge.When is not null)
-            {
-                _conditions[edge] = Expression.Parse(edge.When);
-            }
-
-            _edgeByTarget.TryAdd((edge.From, edge.To), edge);
-            _labels[edge] = $"{edge.From}->{edge.To}";
-        }
-
         foreach (var node in graph.Nodes)
         {
-            _allowedTargets[node.Name] = graph.OutEdges(node.Name).Select(e => e.To).Distinct(StringComparer.Ordinal).ToArray();
+            var outEdges = graph.OutEdges(node.Name);
+            _routes[node.Name] = outEdges
+                .Select(e => new ExecutableEdge(e, e.When is null ? null : Expression.Parse(e.When), graph.FindNode(e.To)))
+                .ToArray();
+            _allowedTargets[node.Name] = outEdges.Select(e => e.To).Distinct(StringComparer.Ordinal).ToArray();
         }
     }
 
@@ -37,12 +28,27 @@ public sealed class ExecutableGraph
 
     public static ExecutableGraph For(AgentGraph graph) => Cache.GetValue(graph, static g => new ExecutableGraph(g));
 
-    public Expression? Condition(GraphEdge edge) => _conditions.GetValueOrDefault(edge);
+    /// <summary>The out-edges of <paramref name="node"/>, prepared, in the graph's order.</summary>
+    public IReadOnlyList<ExecutableEdge> Routes(string node) => _routes.TryGetValue(node, out var r) ? r : [];
 
-    /// <summary>"from->to", allocated once per edge.</summary>
-    public string Label(GraphEdge edge) => _labels[edge];
+    /// <summary>The first out-edge of <paramref name="from"/> that leads to <paramref name="to"/>, if any.</summary>
+    public ExecutableEdge? RouteTo(string from, string to)
+    {
+        if (!_routes.TryGetValue(from, out var routes))
+        {
+            return null;
+        }
 
-    public GraphEdge? EdgeTo(string from, string to) => _edgeByTarget.GetValueOrDefault((from, to));
+        foreach (var route in routes)
+        {
+            if (string.Equals(route.To, to, StringComparison.Ordinal))
+            {
+                return route;
+            }
+        }
+
+        return null;
+    }
 
     public IReadOnlyList<string> AllowedTargets(string plan) => _allowedTargets.TryGetValue(plan, out var t) ? t : [];
 }

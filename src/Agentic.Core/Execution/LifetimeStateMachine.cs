@@ -16,7 +16,7 @@ public sealed partial class LifetimeStateMachine
     private readonly Dictionary<string, ExecutionRequest> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FanOutGroup> _groups = new(StringComparer.Ordinal);
     private readonly RoutingScope _scope;
-    private readonly List<GraphEdge> _taken = [];
+    private readonly List<ExecutableEdge> _taken = [];
     private List<ExecutionRequest>? _dispatch;
     private long _nextSequence = 1;
     private long _lastApplied;
@@ -526,7 +526,7 @@ public sealed partial class LifetimeStateMachine
         _scope.Node = request.Node.Name;
         _scope.Iteration = request.Iteration;
         _taken.Clear();
-        foreach (var edge in Graph.OutEdges(request.Node.Name))
+        foreach (var edge in _graph.Routes(request.Node.Name))
         {
             if (!Holds(edge, e))
             {
@@ -569,7 +569,7 @@ public sealed partial class LifetimeStateMachine
             }
             else
             {
-                Dispatch(Graph.GetNode(edge.To), request.Iteration, inputs, parents, _graph.Label(edge), request.Branch, null);
+                Dispatch(edge.Target!, request.Iteration, inputs, parents, edge.Label, request.Branch, null);
             }
         }
     }
@@ -591,7 +591,7 @@ public sealed partial class LifetimeStateMachine
                 continue;
             }
 
-            var edge = _graph.EdgeTo(request.Node.Name, name)
+            var edge = _graph.RouteTo(request.Node.Name, name)
                 ?? throw Divergence(e, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", _graph.AllowedTargets(request.Node.Name))})");
             if (!Holds(edge, e))
             {
@@ -643,7 +643,7 @@ public sealed partial class LifetimeStateMachine
         var branchIndex = 0;
         foreach (var edge in _taken)
         {
-            var task = Graph.GetNode(edge.To);
+            var task = edge.Target!;
             if (edge.Kind == EdgeKind.Parallel)
             {
                 if (fanOut is null)
@@ -652,11 +652,11 @@ public sealed partial class LifetimeStateMachine
                     _groups.Add(fanOut.Id, fanOut);
                 }
 
-                Dispatch(task, nextIteration, inputs, parents, _graph.Label(edge), new BranchFrame(fanOut.Id, branchIndex++, request.Branch), null);
+                Dispatch(task, nextIteration, inputs, parents, edge.Label, new BranchFrame(fanOut.Id, branchIndex++, request.Branch), null);
             }
             else
             {
-                Dispatch(task, nextIteration, inputs, parents, _graph.Label(edge), request.Branch, null);
+                Dispatch(task, nextIteration, inputs, parents, edge.Label, request.Branch, null);
             }
         }
     }
@@ -675,9 +675,9 @@ public sealed partial class LifetimeStateMachine
         return false;
     }
 
-    private bool Holds(GraphEdge edge, ExecutionEntry e)
+    private bool Holds(ExecutableEdge edge, ExecutionEntry e)
     {
-        var condition = _graph.Condition(edge);
+        var condition = edge.Condition;
         if (condition is null)
         {
             return true;
@@ -689,18 +689,18 @@ public sealed partial class LifetimeStateMachine
         }
         catch (ExpressionException ex)
         {
-            End(ExecutionPhase.Failed, null, $"condition of edge {_graph.Label(edge)} could not be evaluated on the result of {e.ExecutionId}: {ex.Message}", e.ExecutionId);
+            End(ExecutionPhase.Failed, null, $"condition of edge {edge.Label} could not be evaluated on the result of {e.ExecutionId}: {ex.Message}", e.ExecutionId);
             return false;
         }
     }
 
-    private void Arrive(ExecutionRequest request, GraphEdge edge, UpstreamResult upstream, long sequence)
+    private void Arrive(ExecutionRequest request, ExecutableEdge edge, UpstreamResult upstream, long sequence)
     {
         var group = TopGroup(request.Branch);
         if (group is null)
         {
             // A join reached outside any fan-out gathers just this one result.
-            Dispatch(Graph.GetNode(edge.To), request.Iteration, [upstream], [upstream.ExecutionId], _graph.Label(edge), request.Branch, null);
+            Dispatch(edge.Target!, request.Iteration, [upstream], [upstream.ExecutionId], edge.Label, request.Branch, null);
             return;
         }
 

@@ -33,7 +33,7 @@ public sealed class WorkerPool
     internal void Submit(NodeRun run)
     {
         _inFlight.Add(1);
-        if (_gates.TryGetValue(run.Request.Node.Type, out var gate))
+        if (_gates.Count > 0 && _gates.TryGetValue(run.Request.Node.Type, out var gate))
         {
             run.Gate = gate;
             gate.Submit(run);
