@@ -11,7 +11,7 @@ public sealed class NodeRegistry : INodeTypeCatalog
     private readonly IServiceProvider _services;
     private readonly FrozenDictionary<string, NodeRegistration> _byName;
     private readonly Func<Type, bool>? _isSingleton;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _singletons = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object?> _handlerCache = new();
 
     /// <param name="isSingleton">Whether a handler type is registered as a singleton: its instance is then resolved once, not per execution.</param>
     public NodeRegistry(IServiceProvider services, IEnumerable<NodeRegistration> registrations, Func<Type, bool>? isSingleton = null)
@@ -67,17 +67,14 @@ public sealed class NodeRegistry : INodeTypeCatalog
             throw new InvalidOperationException($"no {kind.ToString().ToLowerInvariant()} type '{type}' is registered (registered: {known})");
         }
 
-        if (_singletons.TryGetValue(r.HandlerType, out var handler))
+        // The cache holds the instance of a singleton handler, and null for one resolved afresh each time (decided once).
+        if (!_handlerCache.TryGetValue(r.HandlerType, out var handler))
         {
+            handler = _services.GetRequiredService(r.HandlerType);
+            _handlerCache.TryAdd(r.HandlerType, _isSingleton?.Invoke(r.HandlerType) == true ? handler : null);
             return handler;
         }
 
-        handler = _services.GetRequiredService(r.HandlerType);
-        if (_isSingleton?.Invoke(r.HandlerType) == true)
-        {
-            _singletons.TryAdd(r.HandlerType, handler);
-        }
-
-        return handler;
+        return handler ?? _services.GetRequiredService(r.HandlerType);
     }
 }

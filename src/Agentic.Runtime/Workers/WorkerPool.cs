@@ -5,6 +5,9 @@ namespace Agentic.Runtime.Workers;
 /// <summary>Stateless workers: runs node executions on the thread pool, within per-type concurrency limits.</summary>
 public sealed class WorkerPool
 {
+    /// <summary>Executions one worker runs back to back from one chain before handing the rest to the pool's queue.</summary>
+    internal const int ChainBudget = 32;
+
     private readonly FrozenDictionary<string, ConcurrencyGate> _gates;
     private readonly Diagnostics.StripedCounter _inFlight = new();
 
@@ -95,8 +98,6 @@ public sealed class WorkerPool
             }
         }
     }
-
-    internal const int ChainBudget = 32;
 
     [ThreadStatic]
     private static bool t_draining;
