@@ -127,14 +127,8 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
                 continue;
             }
 
-            if (_activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation)))
-            {
-                _live--;
-            }
-
-            Interlocked.Increment(ref _passivationsTotal);
+            RemovePassivatedLocked(activation);
             count++;
-            Rescue(activation);
         }
 
         ActivateParkedLocked();
@@ -174,16 +168,22 @@ public sealed partial class ActorHost<TActor, TMessage> : IDisposable
         {
             if (activation.IsIdle && activation.TryPassivate())
             {
-                if (_activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation)))
-            {
-                _live--;
-            }
-
-                Interlocked.Increment(ref _passivationsTotal);
-                Rescue(activation);
+                RemovePassivatedLocked(activation);
                 ActivateParkedLocked();
             }
         }
+    }
+
+    // Under _gate: forgets a passivated activation (keeping the live count) and re-posts what raced into its mailbox.
+    private void RemovePassivatedLocked(Activation activation)
+    {
+        if (_activations.TryRemove(new KeyValuePair<string, Activation>(activation.Key, activation)))
+        {
+            _live--;
+        }
+
+        Interlocked.Increment(ref _passivationsTotal);
+        Rescue(activation);
     }
 
     // A message that raced with passivation was enqueued into a dead mailbox: post it again.

@@ -6,8 +6,8 @@ using Agentic.Runtime.Nodes;
 namespace Agentic.Runtime.Workers;
 
 /// <summary>
-/// What every execution of one lifetime shares: made once per activation, referenced by each <see cref="NodeRun"/>
-/// and node context, so that an execution allocates only what is its own (one per step on the hot path).
+/// What every execution of one lifetime shares: made once per activation and referenced by each <see cref="NodeRun"/>
+/// and node context, instead of copying these fields into both on every step.
 /// </summary>
 internal sealed class LifetimeRunScope(
     NodeRegistry registry,

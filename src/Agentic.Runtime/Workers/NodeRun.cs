@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
-using Agentic.Runtime.Actors;
-using Agentic.Runtime.Blobs;
 using Agentic.Runtime.Nodes;
 
 namespace Agentic.Runtime.Workers;
@@ -29,7 +27,6 @@ internal sealed class NodeRun : IThreadPoolWorkItem
     public ExecutionRequest Request { get; }
 
     internal ConcurrencyGate? Gate { get; set; }
-
 
     public DateTimeOffset StartedAt { get; private set; }
 
@@ -128,8 +125,7 @@ internal sealed class NodeRun : IThreadPoolWorkItem
             await OffloadAsync().ConfigureAwait(false);
         }
 
-        var latencyMs = _scope.Time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
-        _latencyMs = latencyMs;
+        _latencyMs = _scope.Time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
         context?.Finish();
         _context = context;
         Gate?.Release();
