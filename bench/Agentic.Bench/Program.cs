@@ -6,9 +6,16 @@ using Agentic.Storage.Sqlite;
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
 // does the same work every time.
+// The measured process runs without the framework's precompiled code (see BenchProcess); set DOTNET_ReadyToRun=1 to
+// measure with it.
 if (args.Length == 4 && args[0] == RecoveryWorkload.ChildFlag)
 {
     return await RecoveryWorkload.ChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+}
+
+if (await BenchProcess.RelaunchUnderFullJitAsync(args) is { } childExit)
+{
+    return childExit;
 }
 
 var workloads = Arg("--workload", "A,B,D").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

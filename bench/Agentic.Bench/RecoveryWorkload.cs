@@ -97,18 +97,8 @@ internal static class RecoveryWorkload
 
     private static async Task<long> RunChildUntilKilled(string dbPath, int lifetimes, int steps, long killAt)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the benchmark executable to start the child");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(RecoveryWorkload).Assembly.Location);
-        }
-
-        foreach (var arg in new[] { ChildFlag, dbPath, lifetimes.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = BenchProcess.StartInfo([ChildFlag, dbPath, lifetimes.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture)]);
+        start.RedirectStandardOutput = true;
         using var child = Process.Start(start) ?? throw new InvalidOperationException("the child process did not start");
         long recorded = 0;
         while (await child.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
