@@ -9,11 +9,11 @@ namespace Agentic.Core.Execution;
 /// </summary>
 public sealed class ExecutableEdge
 {
-    internal ExecutableEdge(GraphEdge edge, Expression? condition, GraphNode? target)
+    internal ExecutableEdge(GraphEdge edge, Expression? condition, ExecutableNode? target)
     {
         Edge = edge;
         Condition = condition;
-        Target = target;
+        TargetNode = target;
         Label = $"{edge.From}->{edge.To}";
     }
 
@@ -27,7 +27,9 @@ public sealed class ExecutableEdge
     public Expression? Condition { get; }
 
     /// <summary>The node the edge leads to; null for <c>end</c>.</summary>
-    public GraphNode? Target { get; }
+    public GraphNode? Target => TargetNode?.Node;
+
+    internal ExecutableNode? TargetNode { get; }
 
     /// <summary>"from->to", as journaled in the edge a dispatched execution took.</summary>
     public string Label { get; }

@@ -8,19 +8,23 @@ namespace Agentic.Core.Execution;
 public sealed class ExecutableGraph
 {
     private static readonly ConditionalWeakTable<AgentGraph, ExecutableGraph> Cache = new();
-    private readonly Dictionary<string, ExecutableEdge[]> _routes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _allowedTargets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExecutableNode> _nodes = new(StringComparer.Ordinal);
 
     private ExecutableGraph(AgentGraph graph)
     {
         Graph = graph;
         foreach (var node in graph.Nodes)
         {
-            var outEdges = graph.OutEdges(node.Name);
-            _routes[node.Name] = outEdges
-                .Select(e => new ExecutableEdge(e, e.When is null ? null : Expression.Parse(e.When), graph.FindNode(e.To)))
+            _nodes[node.Name] = new ExecutableNode(node);
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            var outEdges = graph.OutEdges(node.Node.Name);
+            node.Routes = outEdges
+                .Select(e => new ExecutableEdge(e, e.When is null ? null : Expression.Parse(e.When), _nodes.GetValueOrDefault(e.To)))
                 .ToArray();
-            _allowedTargets[node.Name] = outEdges.Select(e => e.To).Distinct(StringComparer.Ordinal).ToArray();
+            node.AllowedTargets = outEdges.Select(e => e.To).Distinct(StringComparer.Ordinal).ToArray();
         }
     }
 
@@ -29,26 +33,16 @@ public sealed class ExecutableGraph
     public static ExecutableGraph For(AgentGraph graph) => Cache.GetValue(graph, static g => new ExecutableGraph(g));
 
     /// <summary>The out-edges of <paramref name="node"/>, prepared, in the graph's order.</summary>
-    public IReadOnlyList<ExecutableEdge> Routes(string node) => _routes.TryGetValue(node, out var r) ? r : [];
+    public IReadOnlyList<ExecutableEdge> Routes(string node) => _nodes.TryGetValue(node, out var n) ? n.Routes : [];
 
     /// <summary>The first out-edge of <paramref name="from"/> that leads to <paramref name="to"/>, if any.</summary>
-    public ExecutableEdge? RouteTo(string from, string to)
-    {
-        if (!_routes.TryGetValue(from, out var routes))
-        {
-            return null;
-        }
+    public ExecutableEdge? RouteTo(string from, string to) => _nodes.TryGetValue(from, out var n) ? n.RouteTo(to) : null;
 
-        foreach (var route in routes)
-        {
-            if (string.Equals(route.To, to, StringComparison.Ordinal))
-            {
-                return route;
-            }
-        }
+    public IReadOnlyList<string> AllowedTargets(string plan) => _nodes.TryGetValue(plan, out var n) ? n.AllowedTargets : [];
 
-        return null;
-    }
+    /// <summary>The prepared node named <paramref name="name"/>; the graph was validated, so it exists.</summary>
+    internal ExecutableNode Node(string name) => _nodes.TryGetValue(name, out var n) ? n : throw new KeyNotFoundException($"node '{name}' is not in graph {Graph}");
 
-    public IReadOnlyList<string> AllowedTargets(string plan) => _allowedTargets.TryGetValue(plan, out var t) ? t : [];
+    /// <summary>The prepared node a request of this graph's lifetime runs (carried by requests this graph's machine made).</summary>
+    internal ExecutableNode NodeOf(ExecutionRequest request) => request.Executable ?? Node(request.Node.Name);
 }

@@ -39,6 +39,9 @@ public sealed class ExecutionRequest
     /// <summary>For a re-run after recovery (not yet recorded): the attempt the journal's records imply.</summary>
     internal int? JournaledAttempt { get; set; }
 
+    /// <summary>The prepared node of the lifetime's graph, when the lifetime's state machine made this request.</summary>
+    internal ExecutableNode? Executable { get; init; }
+
     /// <summary>Set once the outcome has been turned into a record, so termination never records it twice.</summary>
     internal bool Recorded { get; set; }
 
@@ -47,6 +50,7 @@ public sealed class ExecutionRequest
     {
         ExecutionId = executionId ?? ExecutionId,
         Node = Node,
+        Executable = Executable,
         Attempt = attempt,
         Iteration = Iteration,
         Inputs = Inputs,

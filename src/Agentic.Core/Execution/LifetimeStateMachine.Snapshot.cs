@@ -208,7 +208,7 @@ public sealed partial class LifetimeStateMachine
                 request.Prompt = ReadPayload(prompt, blobs);
             }
 
-            _active.Add(request.ExecutionId, request);
+            AddActive(request);
         }
 
         foreach (var g in root.GetProperty("groups").EnumerateArray())

@@ -13,7 +13,8 @@ namespace Agentic.Core.Execution;
 public sealed partial class LifetimeStateMachine
 {
     private readonly ExecutableGraph _graph;
-    private readonly Dictionary<string, ExecutionRequest> _active = new(StringComparer.Ordinal);
+    // Keyed by the ordinal of the id ("lifetime.ordinal"): hashing the whole id cost more than the rest of a lookup.
+    private readonly Dictionary<int, ExecutionRequest> _active = [];
     private readonly Dictionary<string, FanOutGroup> _groups = new(StringComparer.Ordinal);
     private readonly RoutingScope _scope;
     private readonly List<ExecutableEdge> _taken = [];
@@ -177,8 +178,7 @@ public sealed partial class LifetimeStateMachine
                     }
 
                     Phase = ExecutionPhase.Running;
-                    var startNode = Graph.GetNode(Graph.Start);
-                    Dispatch(startNode, 0, [new UpstreamResult("input", LifetimeId + ".input", Input)], [], "start", null, null);
+                    Dispatch(_graph.Node(Graph.Start), 0, [new UpstreamResult("input", LifetimeId + ".input", Input)], [], "start", null, null);
                     break;
                 case ExecutionEntry e:
                     ApplyExecution(e);
@@ -217,7 +217,7 @@ public sealed partial class LifetimeStateMachine
     public ExecutionEntry? RecordCompleted(string executionId, Payload result, IReadOnlyList<string>? nextTaskNames, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, PolicyVerdict verdict = default)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
+        if (!TryGetActive(executionId, out var request) || request.Recorded || request.IsWaiting)
         {
             return null;
         }
@@ -225,7 +225,7 @@ public sealed partial class LifetimeStateMachine
         var names = nextTaskNames ?? [];
         if (request.Node.Kind == NodeKind.Plan)
         {
-            var allowed = _graph.AllowedTargets(request.Node.Name);
+            var allowed = _graph.NodeOf(request).AllowedTargets;
             // Indexed loops: this runs for every plan execution, and foreach over the interfaces allocates an enumerator.
             for (var n = 0; n < names.Count; n++)
             {
@@ -248,7 +248,7 @@ public sealed partial class LifetimeStateMachine
 
     public ExecutionEntry? RecordFailed(string executionId, string error, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now, PolicyVerdict verdict = default)
     {
-        if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
+        if (!TryGetActive(executionId, out var request) || request.Recorded || request.IsWaiting)
         {
             return null;
         }
@@ -259,7 +259,7 @@ public sealed partial class LifetimeStateMachine
 
     /// <summary>What guardrails see of an outcome about to be recorded for <paramref name="executionId"/>, if it is awaited.</summary>
     public UsageSample? SampleOf(string executionId, ExecutionTelemetry telemetry) =>
-        _active.TryGetValue(executionId, out var r) && !r.Recorded ? new UsageSample(r.Node.Name, r.Node.Type, r.Attempt, r.Iteration, telemetry) : null;
+        TryGetActive(executionId, out var r) && !r.Recorded ? new UsageSample(r.Node.Name, r.Node.Type, r.Attempt, r.Iteration, telemetry) : null;
 
     /// <summary>
     /// The body asked for input: records the execution as Waiting with <paramref name="prompt"/>. It stays awaited
@@ -268,7 +268,7 @@ public sealed partial class LifetimeStateMachine
     public ExecutionEntry? RecordWaiting(string executionId, Payload prompt, ExecutionTelemetry telemetry, DateTimeOffset startedAt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        if (!_active.TryGetValue(executionId, out var request) || request.Recorded || request.IsWaiting)
+        if (!TryGetActive(executionId, out var request) || request.Recorded || request.IsWaiting)
         {
             return null;
         }
@@ -294,7 +294,7 @@ public sealed partial class LifetimeStateMachine
             throw new LifetimeControlException(LifetimeId, phase, $"cannot provide input to lifetime {LifetimeId}: it is {phase.ToWireName()}");
         }
 
-        if (!_active.TryGetValue(executionId, out var request))
+        if (!TryGetActive(executionId, out var request))
         {
             throw new LifetimeControlException(LifetimeId, phase, $"cannot provide input to execution {executionId}: it is not awaited by lifetime {LifetimeId} (already completed, or never dispatched)");
         }
@@ -357,7 +357,7 @@ public sealed partial class LifetimeStateMachine
             var again = lost[i].WithAttempt(lost[i].Attempt + 1);
             // The journal still implies the earlier attempt until the re-run is recorded; a snapshot keeps that one.
             again.JournaledAttempt = lost[i].JournaledAttempt ?? lost[i].Attempt;
-            _active[again.ExecutionId] = again;
+            _active[OrdinalOf(again.ExecutionId)] = again;
             lost[i] = again;
         }
 
@@ -444,7 +444,7 @@ public sealed partial class LifetimeStateMachine
 
     private void ApplyExecution(ExecutionEntry e)
     {
-        if (!_active.TryGetValue(e.ExecutionId, out var request))
+        if (!TryOrdinalOf(e.ExecutionId, out var ordinal) || !_active.TryGetValue(ordinal, out var request))
         {
             // Execution ids are unique: a second record finishing one is refused here, on every replay and recovery
             // (the database does not index execution ids; see docs/architecture.md).
@@ -466,7 +466,7 @@ public sealed partial class LifetimeStateMachine
             return;
         }
 
-        _active.Remove(e.ExecutionId);
+        _active.Remove(ordinal);
         if (e.Attempt > request.Attempt)
         {
             request = request.WithAttempt(e.Attempt);
@@ -505,8 +505,8 @@ public sealed partial class LifetimeStateMachine
                 RoutePlan(request, e);
                 break;
             case ExecutionPhase.Failed when request.Attempt < request.Node.Retry.MaxAttempts:
-                var retry = Retry(request, NextOrdinalId());
-                _active.Add(retry.ExecutionId, retry);
+                var retryId = NextOrdinalId(out var retryOrdinal);
+                _active.Add(retryOrdinal, Retry(request, retryId));
                 break;
             case ExecutionPhase.Failed:
                 var kind = request.Node.Kind == NodeKind.Task ? "task" : "plan";
@@ -526,7 +526,7 @@ public sealed partial class LifetimeStateMachine
         _scope.Node = request.Node.Name;
         _scope.Iteration = request.Iteration;
         _taken.Clear();
-        foreach (var edge in _graph.Routes(request.Node.Name))
+        foreach (var edge in _graph.NodeOf(request).Routes)
         {
             if (!Holds(edge, e))
             {
@@ -569,7 +569,7 @@ public sealed partial class LifetimeStateMachine
             }
             else
             {
-                Dispatch(edge.Target!, request.Iteration, inputs, parents, edge.Label, request.Branch, null);
+                Dispatch(edge.TargetNode!, request.Iteration, inputs, parents, edge.Label, request.Branch, null);
             }
         }
     }
@@ -583,6 +583,7 @@ public sealed partial class LifetimeStateMachine
         _scope.Iteration = request.Iteration;
         _taken.Clear();
         var names = e.NextTaskNames;
+        var node = _graph.NodeOf(request);
         for (var n = 0; n < names.Count; n++)
         {
             var name = names[n];
@@ -591,8 +592,8 @@ public sealed partial class LifetimeStateMachine
                 continue;
             }
 
-            var edge = _graph.RouteTo(request.Node.Name, name)
-                ?? throw Divergence(e, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", _graph.AllowedTargets(request.Node.Name))})");
+            var edge = node.RouteTo(name)
+                ?? throw Divergence(e, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", node.AllowedTargets)})");
             if (!Holds(edge, e))
             {
                 if (_ending is not null)
@@ -643,7 +644,7 @@ public sealed partial class LifetimeStateMachine
         var branchIndex = 0;
         foreach (var edge in _taken)
         {
-            var task = edge.Target!;
+            var task = edge.TargetNode!;
             if (edge.Kind == EdgeKind.Parallel)
             {
                 if (fanOut is null)
@@ -700,7 +701,7 @@ public sealed partial class LifetimeStateMachine
         if (group is null)
         {
             // A join reached outside any fan-out gathers just this one result.
-            Dispatch(edge.Target!, request.Iteration, [upstream], [upstream.ExecutionId], edge.Label, request.Branch, null);
+            Dispatch(edge.TargetNode!, request.Iteration, [upstream], [upstream.ExecutionId], edge.Label, request.Branch, null);
             return;
         }
 
@@ -749,7 +750,7 @@ public sealed partial class LifetimeStateMachine
         {
             var arrivals = ordered.Where(a => a.JoinPlan == join).ToList();
             Dispatch(
-                Graph.GetNode(join),
+                _graph.Node(join),
                 arrivals.Max(a => a.Iteration),
                 arrivals.Select(a => a.Result).ToArray(),
                 arrivals.Select(a => a.Result.ExecutionId).ToArray(),
@@ -761,13 +762,14 @@ public sealed partial class LifetimeStateMachine
 
     private FanOutGroup? TopGroup(BranchFrame? branch) => branch is null ? null : _groups.GetValueOrDefault(branch.GroupId);
 
-    private void Dispatch(GraphNode node, int iteration, IReadOnlyList<UpstreamResult> inputs, IReadOnlyList<string> parents, string edge, BranchFrame? branch, string? idempotencyKey)
+    private void Dispatch(ExecutableNode node, int iteration, IReadOnlyList<UpstreamResult> inputs, IReadOnlyList<string> parents, string edge, BranchFrame? branch, string? idempotencyKey)
     {
-        var id = NextOrdinalId();
+        var id = NextOrdinalId(out var ordinal);
         var request = new ExecutionRequest
         {
             ExecutionId = id,
-            Node = node,
+            Node = node.Node,
+            Executable = node,
             Attempt = 1,
             Iteration = iteration,
             Inputs = inputs,
@@ -776,7 +778,7 @@ public sealed partial class LifetimeStateMachine
             IdempotencyKey = idempotencyKey ?? id,
             Branch = branch,
         };
-        _active.Add(id, request);
+        _active.Add(ordinal, request);
         _dispatch!.Add(request);
     }
 
@@ -788,14 +790,39 @@ public sealed partial class LifetimeStateMachine
     }
 
     /// <summary>Whether <paramref name="executionId"/> is one this lifetime already handed out (its ids are "lifetime.ordinal").</summary>
-    private bool WasDispatched(string executionId) =>
-        executionId.Length > LifetimeId.Length + 1 && executionId.StartsWith(LifetimeId, StringComparison.Ordinal) && executionId[LifetimeId.Length] == '.' &&
-        int.TryParse(executionId.AsSpan(LifetimeId.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal) &&
-        ordinal >= 1 && ordinal < _nextOrdinal;
+    private bool WasDispatched(string executionId) => TryOrdinalOf(executionId, out var ordinal) && ordinal < _nextOrdinal;
 
-    private static bool Contains(IReadOnlyList<string> names, string name)
+    /// <summary>The ordinal of an id this lifetime could have handed out ("lifetime.ordinal", no leading zeros).</summary>
+    private bool TryOrdinalOf(string executionId, out int ordinal)
     {
-        for (var i = 0; i < names.Count; i++)
+        var prefix = LifetimeId.Length;
+        ordinal = 0;
+        return executionId.Length > prefix + 1 && executionId[prefix] == '.' && executionId[prefix + 1] != '0' &&
+            executionId.StartsWith(LifetimeId, StringComparison.Ordinal) &&
+            int.TryParse(executionId.AsSpan(prefix + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ordinal);
+    }
+
+    private int OrdinalOf(string executionId) => TryOrdinalOf(executionId, out var ordinal)
+        ? ordinal
+        : throw new FormatException($"execution id '{executionId}' is not of lifetime {LifetimeId} (expected \"{LifetimeId}.<ordinal>\")");
+
+    private bool TryGetActive(string executionId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExecutionRequest? request)
+    {
+        if (TryOrdinalOf(executionId, out var ordinal) && _active.TryGetValue(ordinal, out request))
+        {
+            return true;
+        }
+
+        request = null;
+        return false;
+    }
+
+    /// <summary>Makes <paramref name="request"/> awaited; its id must be one of this lifetime's.</summary>
+    private void AddActive(ExecutionRequest request) => _active.Add(OrdinalOf(request.ExecutionId), request);
+
+    private static bool Contains(string[] names, string name)
+    {
+        for (var i = 0; i < names.Length; i++)
         {
             if (string.Equals(names[i], name, StringComparison.Ordinal))
             {
@@ -807,9 +834,9 @@ public sealed partial class LifetimeStateMachine
     }
 
     /// <summary>"lifetime.ordinal", built in one allocation (one per execution).</summary>
-    private string NextOrdinalId()
+    private string NextOrdinalId(out int ordinal)
     {
-        var ordinal = _nextOrdinal++;
+        ordinal = _nextOrdinal++;
         var digits = 1;
         for (var rest = ordinal / 10; rest > 0; rest /= 10)
         {

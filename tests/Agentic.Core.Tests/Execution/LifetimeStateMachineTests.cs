@@ -1,0 +1,166 @@
+using Agentic.Core.Execution;
+using Agentic.Core.Graphs;
+
+namespace Agentic.Core.Tests.Execution;
+
+/// <summary>The state machine on its own: execution ids, routing through prepared nodes, and refused records.</summary>
+public sealed class LifetimeStateMachineTests
+{
+    private const string Id = "lt-1";
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+
+    // task -> plan; plan routes back to task or ends.
+    private static AgentGraph Loop() => new GraphBuilder("loop")
+        .Task("task", "echo")
+        .Plan("plan", "route")
+        .Edge("task", "plan").Edge("plan", "task").Final("plan")
+        .Build();
+
+    [Fact]
+    public void ExecutionIds_AreTheLifetimeIdAndAnOrdinal_AndEachStepFollowsItsEdge()
+    {
+        var (machine, dispatch) = Started(Loop());
+        var steps = new List<(string Id, string Node, string Edge)>();
+        for (var cycle = 0; cycle < 3; cycle++)
+        {
+            var task = Single(dispatch);
+            steps.Add((task.ExecutionId, task.Node.Name, task.EdgeTaken));
+            Apply(machine, machine.RecordCompleted(task.ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!, dispatch);
+            var plan = Single(dispatch);
+            steps.Add((plan.ExecutionId, plan.Node.Name, plan.EdgeTaken));
+            string[] next = cycle < 2 ? ["task"] : ["end"];
+            var end = Apply(machine, machine.RecordCompleted(plan.ExecutionId, Payload.EmptyObject, next, ExecutionTelemetry.None, At, At)!, dispatch);
+            Assert.Equal(cycle < 2 ? null : ExecutionPhase.Completed, end?.Phase);
+        }
+
+        Assert.Equal(
+            [("lt-1.1", "task", "start"), ("lt-1.2", "plan", "task->plan"), ("lt-1.3", "task", "plan->task"), ("lt-1.4", "plan", "task->plan"), ("lt-1.5", "task", "plan->task"), ("lt-1.6", "plan", "task->plan")],
+            steps);
+        Assert.Empty(dispatch);
+        Assert.Equal(6, machine.ExecutionCount);
+    }
+
+    [Theory]
+    [InlineData("lt-1.01")] // the ordinal written differently is not the id handed out
+    [InlineData("lt-1.2")] // not dispatched yet
+    [InlineData("lt-2.1")] // another lifetime's
+    [InlineData("lt-1.")]
+    [InlineData("lt-1.x")]
+    [InlineData("lt-1")]
+    [InlineData("")]
+    public void AnOutcomeForAnIdThatIsNotAwaited_MakesNoRecord(string executionId)
+    {
+        var (machine, dispatch) = Started(Loop());
+        Assert.Equal("lt-1.1", Single(dispatch).ExecutionId);
+
+        Assert.Null(machine.RecordCompleted(executionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At));
+        Assert.Null(machine.RecordFailed(executionId, "boom", ExecutionTelemetry.None, At, At));
+        Assert.Null(machine.SampleOf(executionId, ExecutionTelemetry.None));
+    }
+
+    [Fact]
+    public void ARecordOfAnotherLifetimesExecution_IsADivergence()
+    {
+        var (machine, dispatch) = Started(Loop());
+        var completed = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!;
+        var (other, _) = Started(Loop(), "lt-2");
+
+        var ex = Assert.Throws<JournalDivergenceException>(() => other.Apply(Rekeyed(completed, "lt-2", completed.ExecutionId), []));
+
+        Assert.Equal("lifetime lt-2, record 2: execution lt-1.1 (task) was never dispatched by the records before it", ex.Message);
+    }
+
+    [Fact]
+    public void ARecordNamingAnOrdinalWithALeadingZero_IsADivergence()
+    {
+        var (machine, dispatch) = Started(Loop());
+        var completed = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!;
+
+        var ex = Assert.Throws<JournalDivergenceException>(() => machine.Apply(Rekeyed(completed, Id, "lt-1.01"), []));
+
+        Assert.Equal("lifetime lt-1, record 2: execution lt-1.01 (task) was never dispatched by the records before it", ex.Message);
+    }
+
+    [Fact]
+    public void ASecondRecordFinishingTheSameExecution_IsADivergence()
+    {
+        var (machine, dispatch) = Started(Loop());
+        var completed = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!;
+        Apply(machine, completed, dispatch);
+        var again = Rekeyed(completed, Id, completed.ExecutionId, sequence: 3);
+
+        var ex = Assert.Throws<JournalDivergenceException>(() => machine.Apply(again, []));
+
+        Assert.Equal("lifetime lt-1, record 3: execution lt-1.1 (task) is already finished by an earlier record: an execution is recorded as finished once", ex.Message);
+    }
+
+    [Fact]
+    public void APlanChoosingATargetOffItsEdges_FailsWithTheAllowedTargets()
+    {
+        var (machine, dispatch) = Started(Loop());
+        Apply(machine, machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!, dispatch);
+        var plan = Single(dispatch);
+
+        var entry = machine.RecordCompleted(plan.ExecutionId, Payload.EmptyObject, ["elsewhere"], ExecutionTelemetry.None, At, At)!;
+
+        Assert.Equal(ExecutionPhase.Failed, entry.Phase);
+        Assert.Equal("plan 'plan' chose 'elsewhere', which is not one of its outgoing edges (allowed: task, end)", entry.Error);
+    }
+
+    [Fact]
+    public void AFailedAttemptIsRetriedUnderANewOrdinal_WithTheSameIdempotencyKey()
+    {
+        var graph = new GraphBuilder("retry")
+            .Task("task", "fail", o => o.Retry(3, TimeSpan.FromMilliseconds(1)))
+            .Final("task")
+            .Build();
+        var (machine, dispatch) = Started(graph);
+        var first = Single(dispatch);
+
+        Apply(machine, machine.RecordFailed(first.ExecutionId, "boom", ExecutionTelemetry.None, At, At)!, dispatch);
+        var second = Single(dispatch);
+        Assert.Null(machine.RecordCompleted(first.ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At));
+        var end = Apply(machine, machine.RecordCompleted(second.ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!, dispatch);
+
+        Assert.Equal(("lt-1.2", 2, "lt-1.1"), (second.ExecutionId, second.Attempt, second.IdempotencyKey));
+        Assert.Equal(ExecutionPhase.Completed, end?.Phase);
+    }
+
+    private static (LifetimeStateMachine Machine, List<ExecutionRequest> Dispatch) Started(AgentGraph graph, string id = Id)
+    {
+        var machine = LifetimeStateMachine.Create(graph, id, "tenant", Payload.EmptyObject, 100);
+        var dispatch = new List<ExecutionRequest>();
+        Assert.Null(machine.Apply(machine.CreateStartEntry(At), dispatch));
+        return (machine, dispatch);
+    }
+
+    private static LifetimeEnd? Apply(LifetimeStateMachine machine, JournalEntry entry, List<ExecutionRequest> dispatch)
+    {
+        dispatch.Clear();
+        return machine.Apply(entry, dispatch);
+    }
+
+    private static ExecutionRequest Single(List<ExecutionRequest> dispatch) => Assert.Single(dispatch);
+
+    private static ExecutionEntry Rekeyed(ExecutionEntry e, string lifetimeId, string executionId, long? sequence = null) => new()
+    {
+        LifetimeId = lifetimeId,
+        Sequence = sequence ?? e.Sequence,
+        RecordedAt = e.RecordedAt,
+        ExecutionId = executionId,
+        NodeName = e.NodeName,
+        NodeKind = e.NodeKind,
+        NodeType = e.NodeType,
+        Attempt = e.Attempt,
+        Iteration = e.Iteration,
+        Phase = e.Phase,
+        ParentIds = e.ParentIds,
+        EdgeTaken = e.EdgeTaken,
+        IdempotencyKey = e.IdempotencyKey,
+        StartedAt = e.StartedAt,
+        Result = e.Result,
+        NextTaskNames = e.NextTaskNames,
+        Error = e.Error,
+        Telemetry = e.Telemetry,
+    };
+}
