@@ -46,4 +46,39 @@ public sealed class ExecutionEntry : JournalEntry
 
     /// <summary>The version of the policy set that judged this execution; null when no policies were in force.</summary>
     public string? PolicySetVersion { get; init; }
+
+    /// <summary>
+    /// This record with the given fields replaced and every other field kept (forks re-key the ids; tests forge
+    /// records): one place that knows all the fields, so no copy silently drops one.
+    /// </summary>
+    public ExecutionEntry Copy(
+        string? lifetimeId = null,
+        long? sequence = null,
+        string? executionId = null,
+        string? nodeName = null,
+        IReadOnlyList<string>? parentIds = null,
+        string? idempotencyKey = null) => new()
+    {
+        LifetimeId = lifetimeId ?? LifetimeId,
+        Sequence = sequence ?? Sequence,
+        RecordedAt = RecordedAt,
+        ExecutionId = executionId ?? ExecutionId,
+        NodeName = nodeName ?? NodeName,
+        NodeKind = NodeKind,
+        NodeType = NodeType,
+        Attempt = Attempt,
+        Iteration = Iteration,
+        Phase = Phase,
+        ParentIds = parentIds ?? ParentIds,
+        EdgeTaken = EdgeTaken,
+        IdempotencyKey = idempotencyKey ?? IdempotencyKey,
+        StartedAt = StartedAt,
+        Result = Result,
+        NextTaskNames = NextTaskNames,
+        Error = Error,
+        Telemetry = Telemetry,
+        ProvidedBy = ProvidedBy,
+        Decision = Decision,
+        PolicySetVersion = PolicySetVersion,
+    };
 }

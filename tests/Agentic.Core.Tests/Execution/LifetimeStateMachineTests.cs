@@ -1,5 +1,6 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
+using Agentic.Core.Guardrails;
 
 namespace Agentic.Core.Tests.Execution;
 
@@ -65,7 +66,7 @@ public sealed class LifetimeStateMachineTests
         var completed = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!;
         var (other, _) = Started(Loop(), "lt-2");
 
-        var ex = Assert.Throws<JournalDivergenceException>(() => other.Apply(Rekeyed(completed, "lt-2", completed.ExecutionId), []));
+        var ex = Assert.Throws<JournalDivergenceException>(() => other.Apply(completed.Copy(lifetimeId: "lt-2"), []));
 
         Assert.Equal("lifetime lt-2, record 2: execution lt-1.1 (task) was never dispatched by the records before it", ex.Message);
     }
@@ -76,7 +77,7 @@ public sealed class LifetimeStateMachineTests
         var (machine, dispatch) = Started(Loop());
         var completed = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!;
 
-        var ex = Assert.Throws<JournalDivergenceException>(() => machine.Apply(Rekeyed(completed, Id, "lt-1.01"), []));
+        var ex = Assert.Throws<JournalDivergenceException>(() => machine.Apply(completed.Copy(executionId: "lt-1.01"), []));
 
         Assert.Equal("lifetime lt-1, record 2: execution lt-1.01 (task) was never dispatched by the records before it", ex.Message);
     }
@@ -87,7 +88,7 @@ public sealed class LifetimeStateMachineTests
         var (machine, dispatch) = Started(Loop());
         var completed = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At)!;
         Apply(machine, completed, dispatch);
-        var again = Rekeyed(completed, Id, completed.ExecutionId, sequence: 3);
+        var again = completed.Copy(sequence: 3);
 
         var ex = Assert.Throws<JournalDivergenceException>(() => machine.Apply(again, []));
 
@@ -126,6 +127,28 @@ public sealed class LifetimeStateMachineTests
         Assert.Equal(ExecutionPhase.Completed, end?.Phase);
     }
 
+    [Fact]
+    public void AForkKeepsTheGuardrailDecisionsOfItsPrefix_AndReplaysToTheParentsState()
+    {
+        var machine = LifetimeStateMachine.Create(Loop(), Id, "tenant", Payload.EmptyObject, 100);
+        var dispatch = new List<ExecutionRequest>();
+        var start = machine.CreateStartEntry(At);
+        machine.Apply(start, dispatch);
+        var decision = new PolicyDecision("cap", PolicyScope.Lifetime, PolicyAction.PauseLifetime, "lifetime.cost_usd", 2, 1, "v7");
+        var paused = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At, new PolicyVerdict(decision, "v7"))!;
+        Apply(machine, paused, dispatch);
+        Assert.True(machine.IsPaused);
+
+        var fork = JournalFork.Rewrite([start, paused], "lt-9", fromSequence: 2);
+
+        var copied = Assert.IsType<ExecutionEntry>(fork[1]);
+        Assert.Equal(("lt-9.1", decision, "v7"), (copied.ExecutionId, copied.Decision, copied.PolicySetVersion));
+        var replayed = LifetimeStateMachine.FromStart((LifetimeStartedEntry)fork[0], Loop());
+        replayed.Apply(fork[0], []);
+        replayed.Apply(fork[1], []);
+        Assert.True(replayed.IsPaused);
+    }
+
     private static (LifetimeStateMachine Machine, List<ExecutionRequest> Dispatch) Started(AgentGraph graph, string id = Id)
     {
         var machine = LifetimeStateMachine.Create(graph, id, "tenant", Payload.EmptyObject, 100);
@@ -141,26 +164,4 @@ public sealed class LifetimeStateMachineTests
     }
 
     private static ExecutionRequest Single(List<ExecutionRequest> dispatch) => Assert.Single(dispatch);
-
-    private static ExecutionEntry Rekeyed(ExecutionEntry e, string lifetimeId, string executionId, long? sequence = null) => new()
-    {
-        LifetimeId = lifetimeId,
-        Sequence = sequence ?? e.Sequence,
-        RecordedAt = e.RecordedAt,
-        ExecutionId = executionId,
-        NodeName = e.NodeName,
-        NodeKind = e.NodeKind,
-        NodeType = e.NodeType,
-        Attempt = e.Attempt,
-        Iteration = e.Iteration,
-        Phase = e.Phase,
-        ParentIds = e.ParentIds,
-        EdgeTaken = e.EdgeTaken,
-        IdempotencyKey = e.IdempotencyKey,
-        StartedAt = e.StartedAt,
-        Result = e.Result,
-        NextTaskNames = e.NextTaskNames,
-        Error = e.Error,
-        Telemetry = e.Telemetry,
-    };
 }

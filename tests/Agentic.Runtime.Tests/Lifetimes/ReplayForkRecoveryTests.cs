@@ -58,7 +58,7 @@ public sealed class ReplayForkRecoveryTests
 
         // Execution ids are unique in the journal: a copy of a finished execution's record, appended after it, is refused.
         var victim = journal.OfType<ExecutionEntry>().ElementAt(2);
-        var tampered = journal.TakeWhile(e => e.Sequence <= victim.Sequence).Append(Copy(victim, victim.NodeName, victim.Sequence + 1)).ToList();
+        var tampered = journal.TakeWhile(e => e.Sequence <= victim.Sequence).Append(victim.Copy(sequence: victim.Sequence + 1)).ToList();
         var report = JournalReplay.Replay(tampered);
 
         Assert.False(report.Identical);
@@ -135,25 +135,5 @@ public sealed class ReplayForkRecoveryTests
         Assert.All(ids, id => Assert.IsType<LifetimeEndedEntry>(store.ReadAsync(id, 1, default).ToListAsync().AsTask().Result[^1]));
     }
 
-    private static ExecutionEntry Renamed(ExecutionEntry e, string node) => Copy(e, node, e.Sequence);
-
-    private static ExecutionEntry Copy(ExecutionEntry e, string node, long sequence) => new()
-    {
-        LifetimeId = e.LifetimeId,
-        Sequence = sequence,
-        RecordedAt = e.RecordedAt,
-        ExecutionId = e.ExecutionId,
-        NodeName = node,
-        NodeKind = e.NodeKind,
-        NodeType = e.NodeType,
-        Attempt = e.Attempt,
-        Iteration = e.Iteration,
-        Phase = e.Phase,
-        ParentIds = e.ParentIds,
-        EdgeTaken = e.EdgeTaken,
-        IdempotencyKey = e.IdempotencyKey,
-        StartedAt = e.StartedAt,
-        Result = e.Result,
-        NextTaskNames = e.NextTaskNames,
-    };
+    private static ExecutionEntry Renamed(ExecutionEntry e, string node) => e.Copy(nodeName: node);
 }
