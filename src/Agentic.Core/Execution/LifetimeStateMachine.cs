@@ -795,11 +795,36 @@ public sealed partial class LifetimeStateMachine
     /// <summary>The ordinal of an id this lifetime could have handed out ("lifetime.ordinal", no leading zeros).</summary>
     private bool TryOrdinalOf(string executionId, out int ordinal)
     {
-        var prefix = LifetimeId.Length;
+        // Parsed by hand: this runs two or three times per execution, and int.TryParse's style and culture handling
+        // cost more than the dictionary lookup it serves.
         ordinal = 0;
-        return executionId.Length > prefix + 1 && executionId[prefix] == '.' && executionId[prefix + 1] != '0' &&
-            executionId.StartsWith(LifetimeId, StringComparison.Ordinal) &&
-            int.TryParse(executionId.AsSpan(prefix + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ordinal);
+        var prefix = LifetimeId.Length;
+        var digits = executionId.Length - prefix - 1;
+        if (digits is < 1 or > 10 || executionId[prefix] != '.' || executionId[prefix + 1] == '0' ||
+            !executionId.AsSpan(0, prefix).SequenceEqual(LifetimeId))
+        {
+            return false;
+        }
+
+        long value = 0;
+        for (var i = prefix + 1; i < executionId.Length; i++)
+        {
+            var digit = (uint)(executionId[i] - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        if (value > int.MaxValue)
+        {
+            return false;
+        }
+
+        ordinal = (int)value;
+        return true;
     }
 
     private int OrdinalOf(string executionId) => TryOrdinalOf(executionId, out var ordinal)

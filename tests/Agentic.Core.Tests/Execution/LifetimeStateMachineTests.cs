@@ -47,6 +47,11 @@ public sealed class LifetimeStateMachineTests
     [InlineData("lt-2.1")] // another lifetime's
     [InlineData("lt-1.")]
     [InlineData("lt-1.x")]
+    [InlineData("lt-1.1x")]
+    [InlineData("lt-1.-1")]
+    [InlineData("lt-1.99999999999")] // more digits than any ordinal
+    [InlineData("lt-1.4294967297")] // 2^32 + 1: must not wrap around to 1
+    [InlineData("lt-2.1.1")]
     [InlineData("lt-1")]
     [InlineData("")]
     public void AnOutcomeForAnIdThatIsNotAwaited_MakesNoRecord(string executionId)
