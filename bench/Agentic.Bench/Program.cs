@@ -6,6 +6,8 @@ using Agentic.Storage.Sqlite;
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
 // does the same work every time.
+// --retain N|all: finished lifetimes the in-memory journal keeps (default 2000: two runs' worth, as a long-running in-memory host
+// would bound it; "all" keeps every journal, so the heap grows run after run).
 // The measured process runs without the framework's precompiled code (see BenchProcess); set DOTNET_ReadyToRun=1 to
 // measure with it.
 if (args.Length == 4 && args[0] == RecoveryWorkload.ChildFlag)
@@ -21,6 +23,7 @@ if (await BenchProcess.RelaunchUnderFullJitAsync(args) is { } childExit)
 var workloads = Arg("--workload", "A,B,D").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "5"), CultureInfo.InvariantCulture);
 var warmupRuns = Arg("--warmup", "") is { Length: > 0 } n ? int.Parse(n, CultureInfo.InvariantCulture) : (int?)null;
+var retain = Arg("--retain", "2000") is var r && r == "all" ? (int?)null : int.Parse(r, CultureInfo.InvariantCulture);
 var sync = Arg("--sync", "full") == "normal" ? SqliteSynchronous.Normal : SqliteSynchronous.Full;
 var dir = Directory.CreateTempSubdirectory("agentic-bench-").FullName;
 var exit = 0;
@@ -69,7 +72,7 @@ return exit;
 async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null)
 {
     CollectEarlierWorkloads();
-    await using var workload = new Workload(profile, steps, sqlite, sync, policies);
+    await using var workload = new Workload(profile, steps, sqlite, sync, retain, policies);
     // Warm up for a fixed time (at least 3 runs) so tiered JIT and PGO have settled before anything is measured.
     Console.Error.WriteLine($"[{label}/{profile}] warming up…");
     var warm = System.Diagnostics.Stopwatch.StartNew();
@@ -94,8 +97,8 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
 async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, Agentic.Core.Guardrails.PolicySet policies)
 {
     CollectEarlierWorkloads();
-    await using var baseline = new Workload("none", steps, null, sync, null);
-    await using var workload = new Workload("none", steps, null, sync, policies);
+    await using var baseline = new Workload("none", steps, null, sync, retain, null);
+    await using var workload = new Workload("none", steps, null, sync, retain, policies);
     Console.Error.WriteLine($"[{label}/none] warming up, with A as the baseline…");
     var warm = System.Diagnostics.Stopwatch.StartNew();
     for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(6); w++)

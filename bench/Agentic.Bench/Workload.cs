@@ -17,7 +17,8 @@ internal sealed class Workload : IAsyncDisposable
     private readonly AgentGraph _graph;
     private readonly int _steps;
 
-    public Workload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, Core.Guardrails.PolicySet? policies = null)
+    /// <param name="retainFinished">Finished lifetimes the in-memory journal keeps (null: all); the harness reads a run's journals right after it.</param>
+    public Workload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies = null)
     {
         _steps = steps;
         Profile = profile;
@@ -32,7 +33,12 @@ internal sealed class Workload : IAsyncDisposable
                     b.AddPolicies(policies);
                 }
             });
-        if (sqlitePath is not null)
+        if (sqlitePath is null)
+        {
+            services.AddInMemoryJournal(o => o.RetainFinishedLifetimes = retainFinished);
+            Durability = retainFinished is { } kept ? $"in memory, the last {kept} finished lifetimes kept" : "in memory, every journal kept";
+        }
+        else
         {
             services.AddSqliteJournal(o =>
             {

@@ -37,4 +37,19 @@ public static class AgenticServiceCollectionExtensions
             sp.GetService<Guardrails.IPolicySource>()));
         return services;
     }
+
+    /// <summary>
+    /// Uses the in-memory journal (the default when no store is registered) with these settings, e.g. a bound on the
+    /// finished lifetimes it keeps: <c>services.AddInMemoryJournal(o => o.RetainFinishedLifetimes = 10_000)</c>.
+    /// </summary>
+    public static IServiceCollection AddInMemoryJournal(this IServiceCollection services, Action<InMemoryJournalOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new InMemoryJournalOptions();
+        configure?.Invoke(options);
+        var store = new InMemoryJournalStore(options);
+        services.RemoveAll<IJournalStore>();
+        services.AddSingleton<IJournalStore>(store);
+        return services;
+    }
 }

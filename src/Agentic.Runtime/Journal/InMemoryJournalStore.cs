@@ -10,6 +10,25 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
     private readonly ConcurrentDictionary<string, LifetimeJournal> _journals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LifetimeSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TenantLedgerState> _ledgers = new(StringComparer.Ordinal);
+    private readonly int? _retainFinished;
+    private readonly ConcurrentQueue<string> _finished = new();
+    private int _finishedCount;
+
+    public InMemoryJournalStore()
+        : this(new InMemoryJournalOptions())
+    {
+    }
+
+    public InMemoryJournalStore(InMemoryJournalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.RetainFinishedLifetimes is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RetainFinishedLifetimes, "RetainFinishedLifetimes must be 0 or more (null keeps every journal)");
+        }
+
+        _retainFinished = options.RetainFinishedLifetimes;
+    }
 
     public string Profile => "none";
 
@@ -23,6 +42,25 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
         {
             journal.Add(entry);
         }
+
+        if (_retainFinished is { } retain && entry is LifetimeEndedEntry)
+        {
+            Forget(entry.LifetimeId, retain);
+        }
+    }
+
+    /// <summary>Keeps at most <paramref name="retain"/> finished lifetimes: the oldest finished go first.</summary>
+    private void Forget(string finished, int retain)
+    {
+        _finished.Enqueue(finished);
+        if (Interlocked.Increment(ref _finishedCount) <= retain || !_finished.TryDequeue(out var oldest))
+        {
+            return;
+        }
+
+        Interlocked.Decrement(ref _finishedCount);
+        _journals.TryRemove(oldest, out _);
+        _snapshots.TryRemove(oldest, out _);
     }
 
     public ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
@@ -143,6 +181,12 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
     public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (_retainFinished is not null && !_journals.ContainsKey(snapshot.LifetimeId))
+        {
+            // Written behind, it can land after its lifetime finished and was forgotten: keep nothing of it.
+            return ValueTask.CompletedTask;
+        }
+
         // Snapshot writes may finish out of order: an older one never replaces a newer one.
         _snapshots.AddOrUpdate(snapshot.LifetimeId, snapshot, (_, current) => snapshot.Sequence > current.Sequence ? snapshot : current);
         return ValueTask.CompletedTask;
