@@ -230,7 +230,7 @@ public sealed partial class LifetimeStateMachine
             for (var n = 0; n < names.Count; n++)
             {
                 var name = names[n];
-                if (!Contains(allowed, name))
+                if (Array.IndexOf(allowed, name) < 0)
                 {
                     return RecordFailed(executionId, $"plan '{request.Node.Name}' chose '{name}', which is not one of its outgoing edges (allowed: {string.Join(", ", allowed)})", telemetry, startedAt, now, verdict);
                 }
@@ -844,19 +844,6 @@ public sealed partial class LifetimeStateMachine
 
     /// <summary>Makes <paramref name="request"/> awaited; its id must be one of this lifetime's.</summary>
     private void AddActive(ExecutionRequest request) => _active.Add(OrdinalOf(request.ExecutionId), request);
-
-    private static bool Contains(string[] names, string name)
-    {
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (string.Equals(names[i], name, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>"lifetime.ordinal", built in one allocation (one per execution).</summary>
     private string NextOrdinalId(out int ordinal)
