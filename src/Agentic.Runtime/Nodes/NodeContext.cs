@@ -7,11 +7,8 @@ namespace Agentic.Runtime.Nodes;
 /// <summary>What a Task or Plan knows about the execution it runs in, and where it reports telemetry.</summary>
 public abstract class NodeContext
 {
-    private long _inputTokens;
-    private long _outputTokens;
-    private double _costUsd;
-    private Dictionary<string, double>? _metrics;
-    private string? _model;
+    // Most nodes record nothing: their usage is allocated on the first report, keeping the per-step context small.
+    private Usage? _usage;
     private bool _finished;
 
     private readonly Workers.LifetimeRunScope _scope;
@@ -60,8 +57,9 @@ public abstract class NodeContext
         ThrowIfFinished();
         ArgumentOutOfRangeException.ThrowIfNegative(inputTokens);
         ArgumentOutOfRangeException.ThrowIfNegative(outputTokens);
-        _inputTokens += inputTokens;
-        _outputTokens += outputTokens;
+        var usage = _usage ??= new Usage();
+        usage.InputTokens += inputTokens;
+        usage.OutputTokens += outputTokens;
     }
 
     public void RecordCost(double usd)
@@ -74,7 +72,7 @@ public abstract class NodeContext
 
         ArgumentOutOfRangeException.ThrowIfNegative(usd);
 
-        _costUsd += usd;
+        (_usage ??= new Usage()).CostUsd += usd;
     }
 
     /// <summary>Names the model that answered (usage is reported by node and by model); the last one named wins.</summary>
@@ -82,7 +80,7 @@ public abstract class NodeContext
     {
         ThrowIfFinished();
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        _model = model;
+        (_usage ??= new Usage()).Model = model;
     }
 
     /// <summary>A free-form metric, kept with the execution's telemetry.</summary>
@@ -90,7 +88,7 @@ public abstract class NodeContext
     {
         ThrowIfFinished();
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        (_metrics ??= new(StringComparer.Ordinal))[name] = value;
+        ((_usage ??= new Usage()).Metrics ??= new(StringComparer.Ordinal))[name] = value;
     }
 
     /// <summary>The execution has finished: its telemetry is final, and recording more is refused rather than lost.</summary>
@@ -104,5 +102,17 @@ public abstract class NodeContext
         }
     }
 
-    internal ExecutionTelemetry BuildTelemetry(double latencyMs) => new(_inputTokens, _outputTokens, _costUsd, latencyMs, _model, _metrics);
+    internal ExecutionTelemetry BuildTelemetry(double latencyMs) => _usage is { } u
+        ? new(u.InputTokens, u.OutputTokens, u.CostUsd, latencyMs, u.Model, u.Metrics)
+        : new(0, 0, 0, latencyMs);
+
+    /// <summary>What the node reported so far.</summary>
+    private sealed class Usage
+    {
+        public long InputTokens;
+        public long OutputTokens;
+        public double CostUsd;
+        public string? Model;
+        public Dictionary<string, double>? Metrics;
+    }
 }
