@@ -60,7 +60,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(20, root.GetProperty("executions").GetInt32());
         Assert.Equal(10, root.GetProperty("iterations").GetInt32());
         Assert.True(root.GetProperty("duration_ms").GetDouble() > 0);
-        Assert.Equal(32, root.GetProperty("lifetime_id").GetString()!.Length);
+        Assert.Matches("^[0-9a-hjkmnp-tv-z]{26}$", root.GetProperty("lifetime_id").GetString());
     }
 
     [Fact]

@@ -215,7 +215,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     }
 
     /// <summary>Time-ordered, globally unique lifetime ids (UUIDv7 without dashes).</summary>
-    public static string NewLifetimeId() => Guid.CreateVersion7().ToString("N");
+    public static string NewLifetimeId() => Core.Execution.LifetimeIds.New();
 
     public async ValueTask DisposeAsync()
     {
