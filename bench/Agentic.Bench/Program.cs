@@ -104,6 +104,8 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
         LifetimeMs = [.. results.SelectMany(r => r.LifetimeMs)],
         PeakRssMb = results.Max(r => r.PeakRssMb),
         CpuMs = results.Sum(r => r.CpuMs),
+        Ok = results.All(r => r.Ok),
+        Failure = results.FirstOrDefault(r => !r.Ok)?.Failure,
     }));
     return results.All(r => r.Ok) ? 0 : 1;
 }

@@ -1,19 +1,17 @@
 namespace Agentic.Core.Execution;
 
 /// <summary>
-/// New lifetime ids: a version-7 UUID (48-bit millisecond timestamp, then random bits) written as 26 characters of
-/// lowercase Crockford base32. Ids sort by creation time like the UUID, and are 6 characters shorter than its hex
+/// The form of lifetime ids: a version-7 UUID (48-bit millisecond timestamp, then random bits) written as 26 characters
+/// of lowercase Crockford base32 (the runtime draws the UUID: <c>AgenticRuntime.NewLifetimeId</c>). Ids sort by creation time like the UUID, and are 6 characters shorter than its hex
 /// form: every execution id ("lifetime.ordinal") and every journal record carries one, and the in-memory journal
 /// keeps them all.
 /// </summary>
 public static class LifetimeIds
 {
-    /// <summary>Length of an id made by <see cref="New"/>.</summary>
+    /// <summary>Length of an id made by <see cref="Format"/>.</summary>
     public const int Length = 26;
 
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-
-    public static string New() => Format(Guid.CreateVersion7());
 
     /// <summary>The 128 bits of <paramref name="uuid"/>, most significant first, in 26 base32 digits (the first holds 3 bits).</summary>
     public static string Format(Guid uuid)

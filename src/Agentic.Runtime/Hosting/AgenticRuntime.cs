@@ -214,8 +214,8 @@ public sealed class AgenticRuntime : IAsyncDisposable
         return new Subscription(_services, observer);
     }
 
-    /// <summary>Time-ordered, globally unique lifetime ids (UUIDv7 without dashes).</summary>
-    public static string NewLifetimeId() => Core.Execution.LifetimeIds.New();
+    /// <summary>Time-ordered, globally unique lifetime ids: a UUIDv7 in 26 characters of Crockford base32 (<see cref="Core.Execution.LifetimeIds"/>).</summary>
+    public static string NewLifetimeId() => Core.Execution.LifetimeIds.Format(Guid.CreateVersion7());
 
     public async ValueTask DisposeAsync()
     {

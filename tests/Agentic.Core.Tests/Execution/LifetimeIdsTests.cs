@@ -21,9 +21,9 @@ public sealed class LifetimeIdsTests
     }
 
     [Fact]
-    public void New_ids_are_distinct_lowercase_and_of_the_documented_length()
+    public void Ids_of_new_uuids_are_distinct_lowercase_and_of_the_documented_length()
     {
-        var ids = Enumerable.Range(0, 1000).Select(_ => LifetimeIds.New()).ToList();
+        var ids = Enumerable.Range(0, 1000).Select(_ => LifetimeIds.Format(Guid.CreateVersion7())).ToList();
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         Assert.All(ids, id =>
         {
