@@ -39,24 +39,56 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         ArgumentNullException.ThrowIfNull(options);
         _blobs = blobs;
         Path = System.IO.Path.GetFullPath(options.Path);
-        var dir = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(dir))
+        if (Directory.Exists(Path))
         {
-            Directory.CreateDirectory(dir);
+            throw new JournalOpenException(Path, $"journal database {Path} is a directory; pass --db a file path");
+        }
+
+        var dir = System.IO.Path.GetDirectoryName(Path);
+        try
+        {
+            if (!string.IsNullOrEmpty(dir))
+            {
+                Directory.CreateDirectory(dir);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new JournalOpenException(Path, $"journal database {Path}: its folder cannot be created: {ex.Message}", ex);
         }
 
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, "PRAGMA journal_mode=WAL;");
-        Execute(_writer, $"PRAGMA synchronous={(options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
-        Execute(_writer, "PRAGMA busy_timeout=30000;");
-        // A 2 MB page cache and no memory-mapped reads: a 16 MB cache and 256 MB mmap measured no faster on workload B,
-        // but cost up to 3.5 KB of resident memory per parked lifetime on workload M (mapped pages count as RSS).
-        Execute(_writer, "PRAGMA cache_size=-2000;");
-        Execute(_writer, "PRAGMA mmap_size=0;");
-        Execute(_writer, "PRAGMA temp_store=MEMORY;");
-        Migrate();
+        try
+        {
+            _writer.Open();
+            // Before anything that takes a lock, so processes opening one new file at once wait instead of failing.
+            Execute(_writer, "PRAGMA busy_timeout=30000;");
+            // SQLite opens a file it may not write read-only without saying so; every append would then fail.
+            if (SQLitePCL.raw.sqlite3_db_readonly(_writer.Handle, "main") == 1)
+            {
+                throw new JournalOpenException(Path, $"journal database {Path} is read-only (no write permission on the file or its folder); the runtime must write every step before it runs the next");
+            }
+
+            Execute(_writer, "PRAGMA journal_mode=WAL;");
+            Execute(_writer, $"PRAGMA synchronous={(options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
+            // A 2 MB page cache and no memory-mapped reads: a 16 MB cache and 256 MB mmap measured no faster on workload B,
+            // but cost up to 3.5 KB of resident memory per parked lifetime on workload M (mapped pages count as RSS).
+            Execute(_writer, "PRAGMA cache_size=-2000;");
+            Execute(_writer, "PRAGMA mmap_size=0;");
+            Execute(_writer, "PRAGMA temp_store=MEMORY;");
+            Migrate();
+        }
+        catch (SqliteException ex)
+        {
+            _writer.Dispose();
+            throw new JournalOpenException(Path, Describe(Path, ex), ex);
+        }
+        catch (JournalOpenException)
+        {
+            _writer.Dispose();
+            throw;
+        }
 
         _insert = new RawStatement(_writer, "INSERT INTO journal (lifetime_id, seq, kind, execution_id, phase, recorded_at, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _insertLifetime = new RawStatement(_writer, "INSERT INTO lifetimes (lifetime_id, tenant_id, graph_name, graph_version, graph_hash, phase, started_at, fork_of, fork_sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -361,33 +393,92 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         }
     }
 
+    /// <summary>
+    /// Brings the schema to <see cref="SchemaVersion"/> in one IMMEDIATE transaction: the version is read under the
+    /// write lock and every migration commits with its version bump or not at all, so processes opening a new file at
+    /// once serialize here (the first migrates, the others find it done). A file an older build left half-migrated
+    /// (its version behind the tables it holds) is repaired; a file that is not a journal is refused.
+    /// </summary>
     private void Migrate()
     {
-        using var version = _writer.CreateCommand();
-        version.CommandText = "PRAGMA user_version;";
-        var current = Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        using var tx = _writer.BeginTransaction(deferred: false);
+        var current = Convert.ToInt32(Scalar("PRAGMA user_version;", tx), System.Globalization.CultureInfo.InvariantCulture);
         if (current > SchemaVersion)
         {
-            throw new InvalidOperationException($"{Path} has journal schema version {current}, newer than this build understands ({SchemaVersion}); upgrade agentic instead of downgrading the database");
+            throw new JournalOpenException(Path, $"{Path} has journal schema version {current}, newer than this build understands ({SchemaVersion}); upgrade agentic instead of downgrading the database");
         }
 
-        // Each migration runs in its own transaction with its version bump, so a failure leaves the last good version.
-        for (var next = current + 1; next <= SchemaVersion; next++)
+        var applied = SchemaFingerprint(tx, current);
+        for (var next = applied + 1; next <= SchemaVersion; next++)
         {
             var name = Migrations[next - 1];
             using var stream = typeof(SqliteJournalStore).Assembly.GetManifestResourceStream("Agentic.Storage.Sqlite.Schema." + name)
                 ?? throw new InvalidOperationException($"embedded schema {name} is missing from the assembly");
             using var reader = new StreamReader(stream);
-            using var tx = _writer.BeginTransaction();
-            using (var command = _writer.CreateCommand())
-            {
-                command.Transaction = tx;
-                command.CommandText = reader.ReadToEnd() + $"\nPRAGMA user_version = {next};";
-                command.ExecuteNonQuery();
-            }
-
-            tx.Commit();
+            using var command = _writer.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = reader.ReadToEnd();
+            command.ExecuteNonQuery();
         }
+
+        if (applied != SchemaVersion || current != SchemaVersion)
+        {
+            using var bump = _writer.CreateCommand();
+            bump.Transaction = tx;
+            bump.CommandText = $"PRAGMA user_version = {SchemaVersion};";
+            bump.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+    }
+
+    /// <summary>
+    /// The last migration the file's tables show applied. Builds before the migrations were serialized could re-run
+    /// 001 over a migrated file (setting the version back to 1) and then fail on 002's ADD COLUMN: such a file holds
+    /// fork_of (002) and tenant_ledgers (003) under version 1. Every statement but ADD COLUMN is idempotent, so
+    /// continuing after the last ADD COLUMN seen repairs it (004 also drops 001's index that the re-run brought back).
+    /// </summary>
+    private int SchemaFingerprint(SqliteTransaction tx, int version)
+    {
+        var tables = new List<string>();
+        using (var list = _writer.CreateCommand())
+        {
+            list.Transaction = tx;
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using var rows = list.ExecuteReader();
+            while (rows.Read())
+            {
+                tables.Add(rows.GetString(0));
+            }
+        }
+
+        if (version == 0)
+        {
+            return tables.Count == 0 || tables.Contains("journal")
+                ? Repaired(tx, 0)
+                : throw new JournalOpenException(Path, $"{Path} is a SQLite database but not an agentic journal (it holds the tables {string.Join(", ", tables)}); pass --db a new file or an agentic journal");
+        }
+
+        if (!tables.Contains("journal") || !tables.Contains("lifetimes"))
+        {
+            throw new JournalOpenException(Path, $"{Path} says journal schema version {version} but has no {(tables.Contains("journal") ? "lifetimes" : "journal")} table: it is damaged; restore it from a backup (nothing was changed)");
+        }
+
+        return Repaired(tx, version);
+    }
+
+    private int Repaired(SqliteTransaction tx, int version)
+    {
+        var hasForkColumns = Convert.ToInt64(Scalar("SELECT COUNT(*) FROM pragma_table_info('lifetimes') WHERE name = 'fork_of'", tx), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        return version < 2 && hasForkColumns ? 2 : version;
+    }
+
+    private object? Scalar(string sql, SqliteTransaction tx)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -415,6 +506,17 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    private static string Describe(string path, SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        26 => $"journal database {path} is not a SQLite database (or is encrypted); pass --db an agentic journal or a new file",
+        11 => $"journal database {path} is damaged (SQLite: {ex.Message}); restore it from a backup",
+        14 => $"journal database {path} cannot be opened: {ex.Message}",
+        8 => $"journal database {path} is read-only: {ex.Message}",
+        5 or 6 => $"journal database {path} stayed locked by another process for 30 s: {ex.Message}",
+        13 => $"journal database {path}: the disk is full: {ex.Message}",
+        _ => $"journal database {path} cannot be used: {ex.Message}",
+    };
 
     private static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 

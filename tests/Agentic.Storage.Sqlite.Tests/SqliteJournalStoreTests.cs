@@ -99,7 +99,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        var ex = Assert.Throws<InvalidOperationException>(() => new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath }));
+        var ex = Assert.Throws<JournalOpenException>(() => new SqliteJournalStore(new SqliteJournalOptions { Path = DbPath }));
         Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
     }
 

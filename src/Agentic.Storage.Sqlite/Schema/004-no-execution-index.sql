@@ -7,3 +7,5 @@
 -- replay and recovery refuse a second record finishing it. The (lifetime_id, seq) index stays: reads need it, and it
 -- refuses a second writer's record at a sequence another writer already used.
 DROP INDEX IF EXISTS journal_execution_done;
+-- A file that builds before 2026-11-30 half-migrated (concurrent first use re-ran 001 after 002) has 001's index back.
+DROP INDEX IF EXISTS journal_execution_id;
