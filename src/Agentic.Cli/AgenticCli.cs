@@ -30,6 +30,28 @@ public static class AgenticCli
         var config = new InvocationConfiguration { Output = output, Error = error };
         // "@file" means a JSON input file here (--input @in.json), not a response file of arguments.
         var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
-        return await root.Parse(args, parser).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        var parsed = root.Parse(args, parser);
+        if (parsed.Errors.Count > 0)
+        {
+            // The errors and where to look, not the whole help: exit 64 (usage error) for every command.
+            foreach (var problem in parsed.Errors)
+            {
+                io.Fail(ExitCodes.UsageError, problem.Message);
+            }
+
+            var path = string.Join(' ', EnumerateCommands(parsed.CommandResult).Reverse());
+            error.WriteLine($"usage: see '{path} --help'");
+            return ExitCodes.UsageError;
+        }
+
+        return await parsed.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<string> EnumerateCommands(System.CommandLine.Parsing.CommandResult? result)
+    {
+        for (var r = result; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            yield return r.Command is RootCommand ? "agentic" : r.Command.Name;
+        }
     }
 }

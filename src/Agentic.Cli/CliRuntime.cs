@@ -1,4 +1,7 @@
+using Agentic.Core.Execution;
 using Agentic.Runtime.Hosting;
+using Agentic.Runtime.Lifetimes;
+using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.Cli;
@@ -16,14 +19,67 @@ internal sealed class CliRuntime : IAsyncDisposable
 
     public AgenticRuntime Runtime { get; }
 
+    /// <summary>A runtime without policies or prices: for commands that read the journal and activate nothing.</summary>
     public static CliRuntime Open(string dbPath)
+    {
+        EnsureExists(dbPath);
+        return new CliRuntime(CliServices.Build(dbPath));
+    }
+
+    /// <summary>
+    /// A runtime under the policies and prices <paramref name="lifetimeId"/> was started with (its start record says
+    /// which), for commands that re-activate it: it never runs on without its guardrails or prices.
+    /// </summary>
+    public static async Task<CliRuntime> OpenForAsync(string dbPath, string lifetimeId, CancellationToken cancellationToken)
+    {
+        EnsureExists(dbPath);
+        return Open(dbPath, await SettingsOfAsync(dbPath, lifetimeId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>A runtime under <paramref name="settings"/>; refuses if its policy or price file is gone.</summary>
+    public static CliRuntime Open(string dbPath, LifetimeSettings settings)
+    {
+        if (settings.Policies is { } policies && !policies.StartsWith("set:", StringComparison.Ordinal) && !File.Exists(policies) && !Directory.Exists(policies))
+        {
+            throw new LifetimeSettingsException($"the lifetime was started under the policies in {policies}, which no longer exist; restore them to resume it (it stays as it is)");
+        }
+
+        if (settings.Policies is { } set && set.StartsWith("set:", StringComparison.Ordinal))
+        {
+            throw new LifetimeSettingsException($"the lifetime was started by a host with a fixed policy set ({set}); resume it in that host");
+        }
+
+        if (settings.Prices is { } prices && !File.Exists(prices))
+        {
+            throw new LifetimeSettingsException($"the lifetime was started with the prices in {prices}, which no longer exist; restore the file to resume it (it stays as it is)");
+        }
+
+        return new CliRuntime(CliServices.Build(dbPath, settings.Policies, settings.Prices));
+    }
+
+    /// <summary>The settings the lifetime's start record names; one message for an unknown id in every command.</summary>
+    public static async Task<LifetimeSettings> SettingsOfAsync(string dbPath, string lifetimeId, CancellationToken cancellationToken)
+    {
+        await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = dbPath });
+        await foreach (var record in store.ReadAsync(lifetimeId, 1, cancellationToken).ConfigureAwait(false))
+        {
+            return record is LifetimeStartedEntry start ? LifetimeSettings.Of(start) : LifetimeSettings.None;
+        }
+
+        throw NotFound(lifetimeId, dbPath);
+    }
+
+    public static KeyNotFoundException NotFound(string lifetimeId, string dbPath) =>
+        new($"lifetime {lifetimeId} is not in the journal {dbPath} (agentic lifetimes lists them)");
+
+    private static void EnsureExists(string dbPath)
     {
         if (!File.Exists(dbPath))
         {
-            throw new CliInputException($"journal database '{dbPath}' does not exist (pass --db)");
+            throw new CliInputException(Directory.Exists(dbPath)
+                ? $"journal database '{dbPath}' is a directory; pass --db a journal file"
+                : $"journal database '{dbPath}' does not exist (pass --db)");
         }
-
-        return new CliRuntime(CliServices.Build(dbPath));
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

@@ -21,6 +21,11 @@ internal static class GraphFiles
             throw new CliInputException($"graph file '{path}' does not exist");
         }
 
-        return GraphReader.Parse(File.ReadAllText(path), path);
+        if (new FileInfo(path).Length > 4L * Core.Validation.InputLimits.MaxDocumentLength)
+        {
+            throw new CliInputException($"graph file '{path}' is {new FileInfo(path).Length} bytes; a graph may have at most {Core.Validation.InputLimits.MaxDocumentLength} characters");
+        }
+
+        return GraphReader.Read(File.ReadAllBytes(path), path);
     }
 }

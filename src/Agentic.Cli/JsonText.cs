@@ -3,7 +3,7 @@ using Agentic.Core.Execution;
 
 namespace Agentic.Cli;
 
-/// <summary>Small helpers for the CLI's JSON output.</summary>
+/// <summary>Small helpers for the CLI's JSON output (relaxed escaping: it is read by people and tools, never embedded in HTML).</summary>
 internal static class JsonText
 {
     public static void WritePayload(Utf8JsonWriter w, string name, Payload? payload)
@@ -26,7 +26,7 @@ internal static class JsonText
     public static string Write(Action<Utf8JsonWriter> body, bool indented = false)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             body(w);
         }

@@ -3,7 +3,7 @@ using Agentic.Runtime.Lifetimes;
 
 namespace Agentic.Cli;
 
-/// <summary>Prints a settled lifetime and turns its phase into the exit code (0 unless it failed or was aborted).</summary>
+/// <summary>Prints a settled lifetime and turns its phase into the exit code (<see cref="ExitCodes"/>).</summary>
 internal static class LifetimeOutput
 {
     public static int Print(CliIo io, LifetimeView view, bool json)
@@ -17,6 +17,14 @@ internal static class LifetimeOutput
             LifetimeText.Print(io, view);
         }
 
-        return view.Phase is ExecutionPhase.Failed or ExecutionPhase.Aborted or ExecutionPhase.Cancelled ? ExitCodes.FailedOrAborted : ExitCodes.Completed;
+        return CodeOf(view.Phase);
     }
+
+    /// <summary>Completed 0, failed or aborted 1, anything not ended (waiting, paused, running) 3.</summary>
+    public static int CodeOf(ExecutionPhase phase) => phase switch
+    {
+        ExecutionPhase.Completed => ExitCodes.Completed,
+        ExecutionPhase.Failed or ExecutionPhase.Aborted or ExecutionPhase.Cancelled => ExitCodes.FailedOrAborted,
+        _ => ExitCodes.Parked,
+    };
 }

@@ -4,10 +4,10 @@ using Spectre.Console;
 
 namespace Agentic.Cli;
 
-/// <summary>Prints many settled lifetimes as counts by status (<c>run --count</c>, <c>resume</c>); exit 1 if any failed or was aborted.</summary>
+/// <summary>Prints many settled lifetimes as counts by status (<c>run --count</c>, <c>resume</c>); exit code of the worst.</summary>
 internal static class SettledSummary
 {
-    public static int Print(CliIo io, IReadOnlyList<LifetimeView> views, TimeSpan elapsed, bool json, string verb, string countField, string timeField, bool listLifetimes)
+    public static int Print(CliIo io, IReadOnlyList<LifetimeView> views, TimeSpan elapsed, bool json, string verb, string countField, string timeField, bool listLifetimes, IReadOnlyList<Runtime.Hosting.RecoveryFailure>? notRecovered = null)
     {
         var counts = views.GroupBy(v => v.Phase).OrderBy(g => g.Key).Select(g => (Phase: g.Key.ToWireName(), Count: g.Count())).ToList();
         if (json)
@@ -35,6 +35,21 @@ internal static class SettledSummary
                     w.WriteEndArray();
                 }
 
+                if (notRecovered is { Count: > 0 })
+                {
+                    w.WriteStartArray("not_recovered");
+                    foreach (var f in notRecovered)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("lifetime_id", f.LifetimeId);
+                        w.WriteString("reason", f.Reason);
+                        w.WriteBoolean("marked_failed", f.MarkedFailed);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteEndObject();
             }));
         }
@@ -43,6 +58,9 @@ internal static class SettledSummary
             io.Console.MarkupLine(Markup.Escape($"{views.Count} lifetime(s) {verb} in {elapsed.TotalMilliseconds:0} ms: {string.Join(", ", counts.Select(c => $"{c.Count} {c.Phase}"))}"));
         }
 
-        return views.Any(v => v.Phase is ExecutionPhase.Failed or ExecutionPhase.Aborted) ? ExitCodes.FailedOrAborted : ExitCodes.Completed;
+        // The worst of them: any failed 1, else any parked 3, else 0.
+        return views.Any(v => v.Phase is ExecutionPhase.Failed or ExecutionPhase.Aborted or ExecutionPhase.Cancelled) ? ExitCodes.FailedOrAborted
+            : views.Any(v => !v.Phase.IsTerminal()) ? ExitCodes.Parked
+            : ExitCodes.Completed;
     }
 }

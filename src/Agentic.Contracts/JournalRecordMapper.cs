@@ -36,6 +36,8 @@ public static class JournalRecordMapper
                     IterationCap = s.IterationCap,
                     ForkOf = s.ForkOf ?? string.Empty,
                     ForkSequence = s.ForkSequence,
+                    PolicySource = s.PolicySource ?? string.Empty,
+                    PriceSource = s.PriceSource ?? string.Empty,
                 };
                 break;
             case ControlEntry c:
@@ -122,6 +124,8 @@ public static class JournalRecordMapper
                     IterationCap = s.IterationCap,
                     ForkOf = NullIfEmpty(s.ForkOf),
                     ForkSequence = s.ForkSequence,
+                    PolicySource = NullIfEmpty(s.PolicySource),
+                    PriceSource = NullIfEmpty(s.PriceSource),
                 };
             case JournalRecord.BodyOneofCase.LifetimeControlled:
                 var c = record.LifetimeControlled;

@@ -31,7 +31,7 @@ public sealed class CliTests : IDisposable
     public async Task RunWithPolicies_PausesAtTheLoopCap_AndPolicyValidateNamesEveryProblem()
     {
         var (code, output, _) = await Run("run", Sample("hello"), "--db", Db, "--policies", Path.Combine(RepoPaths.Root, "samples", "policies"), "--output", "json");
-        Assert.Equal(0, code);
+        Assert.Equal(3, code); // parked: paused by the loop cap
         using (var json = System.Text.Json.JsonDocument.Parse(output))
         {
             Assert.Equal(("paused", 6), (json.RootElement.GetProperty("status").GetString(), json.RootElement.GetProperty("iterations").GetInt32()));
@@ -260,7 +260,7 @@ public sealed class CliTests : IDisposable
         await Run("run", Sample("hello"), "--db", Db, "--output", "json");
         var (code2, _, error2) = await Run("journal", "nope", "--db", Db);
         Assert.Equal(2, code2);
-        Assert.Contains("no lifetime 'nope'", error2, StringComparison.Ordinal);
+        Assert.Contains("lifetime nope is not in the journal", error2, StringComparison.Ordinal);
     }
 
     [Fact]

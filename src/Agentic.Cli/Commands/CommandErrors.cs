@@ -6,6 +6,10 @@ namespace Agentic.Cli.Commands;
 /// <summary>Turns the errors every command can meet into messages and exit code 2.</summary>
 internal static class CommandErrors
 {
+    /// <summary>
+    /// Runs a command and turns every error into one line and its exit code (<see cref="ExitCodes"/>): people read a
+    /// reason, never a stack trace (AGENTIC_DEBUG=1 adds it for a bug report).
+    /// </summary>
     public static async Task<int> Guard(CliIo io, Func<Task<int>> body)
     {
         try
@@ -26,11 +30,34 @@ internal static class CommandErrors
         {
             return io.Fail(ExitCodes.InvalidInput, ex.Message);
         }
-        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or KeyNotFoundException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException or InvalidDataException)
+        catch (KeyNotFoundException ex)
+        {
+            return io.Fail(ExitCodes.InvalidInput, ex.Message);
+        }
+        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or Core.Expressions.ExpressionException or Runtime.Lifetimes.LifetimeSettingsException)
         {
             // Refused operations: nothing was recorded; the message names what is wrong (and the lifetime's phase).
             var message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message;
             return io.Fail(ExitCodes.InvalidInput, message);
+        }
+        catch (Exception ex) when (ex is Runtime.Journal.JournalOpenException or Runtime.Journal.JournalAppendException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException or IOException)
+        {
+            return io.Fail(ExitCodes.JournalUnusable, ex is Microsoft.Data.Sqlite.SqliteException sqlite ? $"the journal database failed: {sqlite.Message}" : ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return io.Fail(ExitCodes.Parked, "interrupted: what was recorded stays in the journal; agentic resume continues it");
+        }
+        catch (Exception ex)
+        {
+            var debug = Environment.GetEnvironmentVariable("AGENTIC_DEBUG") is "1" or "true";
+            io.Fail(ExitCodes.InternalError, $"unexpected {ex.GetType().Name}: {ex.Message} (a bug: please report it; AGENTIC_DEBUG=1 shows the stack trace)");
+            if (debug)
+            {
+                io.Error.WriteLine(ex.ToString());
+            }
+
+            return ExitCodes.InternalError;
         }
     }
 

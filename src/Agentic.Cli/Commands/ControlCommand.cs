@@ -20,14 +20,16 @@ internal static class ControlCommand
         var command = new Command(verb, description) { idArg, db, output, reason, by };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
-            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
             var id = parse.GetValue(idArg)!;
+            await using var cli = await CliRuntime.OpenForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
             var actor = parse.GetValue(by)!;
             var view = action == LifetimeControl.Pause
                 ? await cli.Runtime.PauseAsync(id, actor, parse.GetValue(reason)).ConfigureAwait(false)
                 : await cli.Runtime.AbortAsync(id, actor, parse.GetValue(reason)).ConfigureAwait(false);
             view = await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false);
-            return LifetimeOutput.Print(io, view, parse.GetValue(output) == "json");
+            // Done as asked: an aborted lifetime is what abort is for, so it is not a failure of the command.
+            LifetimeOutput.Print(io, view, parse.GetValue(output) == "json");
+            return ExitCodes.Completed;
         }));
         return command;
     }

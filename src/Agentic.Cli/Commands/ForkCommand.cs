@@ -14,7 +14,7 @@ internal static class ForkCommand
         var command = new Command("fork", "Start a new lifetime from a lifetime's record N and run it from there") { idArg, from, db, output };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
-            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
+            await using var cli = await CliRuntime.OpenForAsync(parse.GetValue(db)!, parse.GetValue(idArg)!, ct).ConfigureAwait(false);
             var handle = await cli.Runtime.ForkAsync(parse.GetValue(idArg)!, parse.GetValue(from), cancellationToken: ct).ConfigureAwait(false);
             return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json");
         }));

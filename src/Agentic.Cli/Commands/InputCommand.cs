@@ -17,8 +17,8 @@ internal static class InputCommand
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             var payload = InputText.Parse(parse.GetValue(payloadArg));
-            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
             var id = parse.GetValue(idArg)!;
+            await using var cli = await CliRuntime.OpenForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
             await cli.Runtime.ProvideInputAsync(id, parse.GetValue(executionArg)!, payload, parse.GetValue(by)!).ConfigureAwait(false);
             return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json");
         }));

@@ -36,7 +36,7 @@ internal static class JournalCommand
 
             if (records.Count == 0)
             {
-                throw new CliInputException($"no lifetime '{id}' in {store.Path}");
+                throw CliRuntime.NotFound(id, parse.GetValue(db)!);
             }
 
             if (parse.GetValue(output) == "json")

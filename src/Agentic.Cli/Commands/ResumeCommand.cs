@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Agentic.Core.Execution;
+using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Lifetimes;
 using Spectre.Console;
 
@@ -21,25 +22,99 @@ internal static class ResumeCommand
         var command = new Command("resume", "Recover every unfinished lifetime after a crash, or resume one paused lifetime") { idArg, db, output, reason, by };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
-            await using var cli = CliRuntime.Open(parse.GetValue(db)!);
+            var path = parse.GetValue(db)!;
             var json = parse.GetValue(output) == "json";
             if (parse.GetValue(idArg) is { } id)
             {
-                await cli.Runtime.ResumeAsync(id, parse.GetValue(by)!, parse.GetValue(reason)).ConfigureAwait(false);
-                return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false), json);
+                await using var one = await CliRuntime.OpenForAsync(path, id, ct).ConfigureAwait(false);
+                await one.Runtime.ResumeAsync(id, parse.GetValue(by)!, parse.GetValue(reason)).ConfigureAwait(false);
+                return LifetimeOutput.Print(io, await one.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false), json);
             }
 
-            var started = TimeProvider.System.GetTimestamp();
-            var handles = await cli.Runtime.RecoverAsync(ct).ConfigureAwait(false);
-            if (!json)
-            {
-                io.Console.MarkupLine($"recovering {handles.Count} unfinished lifetime(s) from {Markup.Escape(parse.GetValue(db)!)}");
-            }
-
-            var views = await Task.WhenAll(handles.Select(h => cli.Runtime.WhenSettledAsync(h.LifetimeId))).WaitAsync(ct).ConfigureAwait(false);
-            var elapsed = TimeProvider.System.GetElapsedTime(started);
-            return SettledSummary.Print(io, views, elapsed, json, "recovered", "recovered", "recovery_ms", listLifetimes: true);
+            return await RecoverAllAsync(io, path, json, ct).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Every unfinished lifetime, each under the policies and prices it was started with (one runtime per distinct
+    /// set), each in isolation: one that cannot be re-activated is reported (and marked failed when it never can be)
+    /// while the others recover.
+    /// </summary>
+    private static async Task<int> RecoverAllAsync(CliIo io, string path, bool json, CancellationToken ct)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        IReadOnlyList<string> unfinished;
+        await using (var listing = CliRuntime.Open(path))
+        {
+            unfinished = await listing.Runtime.Journal.ListUnfinishedAsync(ct).ConfigureAwait(false);
+        }
+
+        var groups = new Dictionary<LifetimeSettings, List<string>>();
+        foreach (var id in unfinished)
+        {
+            var settings = await CliRuntime.SettingsOfAsync(path, id, ct).ConfigureAwait(false);
+            (groups.TryGetValue(settings, out var ids) ? ids : groups[settings] = []).Add(id);
+        }
+
+        if (!json)
+        {
+            io.Console.MarkupLine($"recovering {unfinished.Count} unfinished lifetime(s) from {Markup.Escape(path)}");
+        }
+
+        var views = new List<LifetimeView>();
+        var failures = new List<RecoveryFailure>();
+        foreach (var (settings, ids) in groups)
+        {
+            CliRuntime cli;
+            try
+            {
+                cli = CliRuntime.Open(path, settings);
+            }
+            catch (Exception ex) when (ex is LifetimeSettingsException or Core.Guardrails.PolicyValidationException or InvalidDataException)
+            {
+                failures.AddRange(ids.Select(id => new RecoveryFailure(id, ex.Message, MarkedFailed: false)));
+                continue;
+            }
+
+            await using (cli)
+            {
+                var report = await cli.Runtime.RecoverAllAsync(ids, ct).ConfigureAwait(false);
+                failures.AddRange(report.NotRecovered);
+                var progress = json ? null : new RecoveryProgress(io, report.Recovered.Count);
+                views.AddRange(await Task.WhenAll(report.Recovered.Select(async h =>
+                {
+                    var view = await cli.Runtime.WhenSettledAsync(h.LifetimeId).WaitAsync(ct).ConfigureAwait(false);
+                    progress?.Settled();
+                    return view;
+                })).ConfigureAwait(false));
+            }
+        }
+
+        foreach (var failure in failures)
+        {
+            io.ErrorConsole.MarkupLine($"[red]not recovered[/] {Markup.Escape(failure.LifetimeId)}{(failure.MarkedFailed ? " (marked failed)" : "")}: {Markup.Escape(failure.Reason)}");
+        }
+
+        var code = SettledSummary.Print(io, views, TimeProvider.System.GetElapsedTime(started), json, "recovered", "recovered", "recovery_ms", listLifetimes: true, failures);
+        return failures.Count > 0 && code == ExitCodes.Completed ? ExitCodes.FailedOrAborted : code;
+    }
+
+    /// <summary>A line every second while lifetimes settle, so that a long recovery shows it is moving.</summary>
+    private sealed class RecoveryProgress(CliIo io, int total)
+    {
+        private int _settled;
+        private long _lastPrinted = TimeProvider.System.GetTimestamp();
+
+        public void Settled()
+        {
+            var settled = Interlocked.Increment(ref _settled);
+            var now = TimeProvider.System.GetTimestamp();
+            var last = Interlocked.Read(ref _lastPrinted);
+            if ((settled == total && total > 1) || (TimeProvider.System.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) && Interlocked.CompareExchange(ref _lastPrinted, now, last) == last))
+            {
+                io.ErrorConsole.MarkupLine($"[grey]{settled}/{total} settled[/]");
+            }
+        }
     }
 }

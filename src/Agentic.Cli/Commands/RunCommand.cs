@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Agentic.Core.Execution;
 using Agentic.Core.Validation;
+using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
@@ -43,6 +44,13 @@ internal static class RunCommand
             await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db), parse.GetValue(policies), parse.GetValue(prices));
             // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
             CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
+            if (services.GetService<IPolicySource>() is PolicyFileSource watched)
+            {
+                // The set in force stays in force; say so where the person running it looks.
+                watched.ReloadFailed += refusal => io.ErrorConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(refusal));
+                watched.Reloaded += set => io.ErrorConsole.MarkupLine(Markup.Escape($"policies reloaded: {set.Version} now in force"));
+            }
+
             var runtime = services.GetRequiredService<AgenticRuntime>();
             await runtime.EnsureVersionPinnedAsync(graph, ct).ConfigureAwait(false);
             var options = new StartLifetimeOptions { Input = payload, TenantId = parse.GetValue(tenant), IterationCap = iterationCap, LifetimeId = null };
@@ -71,7 +79,7 @@ internal static class RunCommand
                     var code = LifetimeOutput.Print(io, settled, json);
                     if (!json)
                     {
-                        io.Console.MarkupLine($"[yellow]lifetime {handle.LifetimeId} is {settled.Phase.ToWireName()}[/]: continue with agentic input {handle.LifetimeId} <execution-id> <json> (or agentic resume)");
+                        PrintHint(io, settled);
                     }
 
                     return code;
@@ -81,7 +89,7 @@ internal static class RunCommand
             }
             catch (OperationCanceledException)
             {
-                return io.Fail(ExitCodes.FailedOrAborted, $"interrupted: lifetime {handle.LifetimeId} is left unfinished in the journal");
+                return io.Fail(ExitCodes.Parked, $"interrupted: lifetime {handle.LifetimeId} is left unfinished in the journal; agentic resume continues it");
             }
             finally
             {
@@ -100,7 +108,7 @@ internal static class RunCommand
                 PrintSummary(io, outcome);
             }
 
-            return outcome.Phase == ExecutionPhase.Completed ? ExitCodes.Completed : ExitCodes.FailedOrAborted;
+            return LifetimeOutput.CodeOf(outcome.Phase);
         }));
         return command;
     }
@@ -118,6 +126,28 @@ internal static class RunCommand
         var views = await Task.WhenAll(handles.Select(h => runtime.WhenSettledAsync(h.LifetimeId))).WaitAsync(ct).ConfigureAwait(false);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         return SettledSummary.Print(io, views, elapsed, json, "settled", "lifetimes", "wall_ms", listLifetimes: false);
+    }
+
+    /// <summary>What to do next with a parked lifetime: the exact command, with the execution id it waits on.</summary>
+    private static void PrintHint(CliIo io, LifetimeView view)
+    {
+        var id = view.LifetimeId;
+        switch (view.Phase)
+        {
+            case ExecutionPhase.Waiting:
+                foreach (var awaited in view.Awaiting.Where(a => a.Phase == ExecutionPhase.Waiting))
+                {
+                    io.Console.MarkupLine(Markup.Escape($"lifetime {id} waits for input to {awaited.NodeName}: agentic input {id} {awaited.ExecutionId} '<json>'"));
+                }
+
+                break;
+            case ExecutionPhase.Paused:
+                io.Console.MarkupLine(Markup.Escape($"lifetime {id} is paused{(view.Reason is null ? "" : $" ({view.Reason})")}: agentic resume {id}"));
+                break;
+            default:
+                io.Console.MarkupLine(Markup.Escape($"lifetime {id} is {view.Phase.ToWireName()}: agentic show {id}"));
+                break;
+        }
     }
 
     internal static string ToJson(LifetimeOutcome o) => JsonText.Write(w =>

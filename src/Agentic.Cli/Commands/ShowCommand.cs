@@ -23,7 +23,7 @@ internal static class ShowCommand
             var records = await cli.Runtime.Journal.ReadAsync(id, 1, ct).ToListAsync(ct).ConfigureAwait(false);
             if (records.Count == 0)
             {
-                throw new CliInputException($"no lifetime '{id}' in {parse.GetValue(db)}");
+                throw CliRuntime.NotFound(id, parse.GetValue(db)!);
             }
 
             var report = JournalReplay.Replay(records);

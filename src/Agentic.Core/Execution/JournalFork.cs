@@ -46,6 +46,8 @@ public static class JournalFork
                     IterationCap = s.IterationCap,
                     ForkOf = parentId,
                     ForkSequence = fromSequence,
+                    PolicySource = s.PolicySource,
+                    PriceSource = s.PriceSource,
                 },
                 // The guardrail decision is kept: replaying the fork's prefix must reach the parent's state at that record.
                 ExecutionEntry e => e.Copy(

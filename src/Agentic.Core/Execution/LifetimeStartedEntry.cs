@@ -23,4 +23,10 @@ public sealed class LifetimeStartedEntry : JournalEntry
 
     /// <summary>For a fork: the last sequence number shared with <see cref="ForkOf"/>.</summary>
     public long ForkSequence { get; init; }
+
+    /// <summary>The guardrail policies the lifetime runs under (a file or folder path, or <c>set:VERSION</c>); null: none.</summary>
+    public string? PolicySource { get; init; }
+
+    /// <summary>The model price file its usage is costed with; null: none (cost 0).</summary>
+    public string? PriceSource { get; init; }
 }

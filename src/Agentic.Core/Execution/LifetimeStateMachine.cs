@@ -137,8 +137,13 @@ public sealed partial class LifetimeStateMachine
         return new LifetimeStateMachine(graph, start.LifetimeId, start.TenantId, start.Input, start.IterationCap);
     }
 
-    public LifetimeStartedEntry CreateStartEntry(DateTimeOffset now) => new()
+    /// <param name="now">When the lifetime starts.</param>
+    /// <param name="policySource">The guardrail policies it runs under (recorded so that resume and recovery restore them).</param>
+    /// <param name="priceSource">The model price file its usage is costed with.</param>
+    public LifetimeStartedEntry CreateStartEntry(DateTimeOffset now, string? policySource = null, string? priceSource = null) => new()
     {
+        PolicySource = policySource,
+        PriceSource = priceSource,
         LifetimeId = LifetimeId,
         Sequence = _nextSequence++,
         RecordedAt = now,

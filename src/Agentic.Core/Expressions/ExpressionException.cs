@@ -4,7 +4,7 @@ namespace Agentic.Core.Expressions;
 public sealed class ExpressionException : Exception
 {
     public ExpressionException(string message, string expression, int position)
-        : base($"{message} at column {position + 1} of \"{expression}\"")
+        : base($"{message} at column {position + 1} of \"{Excerpt(expression, position)}\"")
     {
         Reason = message;
         Expression = expression;
@@ -29,6 +29,20 @@ public sealed class ExpressionException : Exception
     {
         Reason = message;
         Expression = string.Empty;
+    }
+
+    /// <summary>Long expressions are quoted around the error only, so that the message stays one readable line.</summary>
+    private static string Excerpt(string expression, int position)
+    {
+        const int Around = 40;
+        if (expression.Length <= 2 * Around + 20)
+        {
+            return expression;
+        }
+
+        var from = Math.Clamp(position - Around, 0, expression.Length);
+        var to = Math.Clamp(position + Around, from, expression.Length);
+        return (from > 0 ? "…" : "") + expression[from..to] + (to < expression.Length ? "…" : "");
     }
 
     /// <summary>What is wrong, without the location.</summary>

@@ -3,9 +3,12 @@ using System.Text.Json;
 namespace Agentic.Core.Expressions;
 
 /// <summary>A node of a parsed expression. Evaluation never mutates; a parsed expression is thread-safe.</summary>
-internal abstract class ExpressionNode(int position)
+internal abstract class ExpressionNode(int position, int height = 1)
 {
     public int Position { get; } = position;
+
+    /// <summary>Levels of nodes from here to the deepest leaf: evaluation recurses this deep, so the parser bounds it.</summary>
+    public int Height { get; } = height;
 
     public abstract ExpressionValue Evaluate(IExpressionScope scope, string source);
 
@@ -39,7 +42,7 @@ internal sealed class NameNode(int position, string name) : ExpressionNode(posit
     public override string Describe() => Name;
 }
 
-internal sealed class MemberNode(int position, ExpressionNode target, string member) : ExpressionNode(position)
+internal sealed class MemberNode(int position, ExpressionNode target, string member) : ExpressionNode(position, target.Height + 1)
 {
     public ExpressionNode Target { get; } = target;
 
@@ -62,7 +65,7 @@ internal sealed class MemberNode(int position, ExpressionNode target, string mem
     }
 }
 
-internal sealed class IndexNode(int position, ExpressionNode target, ExpressionNode index) : ExpressionNode(position)
+internal sealed class IndexNode(int position, ExpressionNode target, ExpressionNode index) : ExpressionNode(position, Math.Max(target.Height, index.Height) + 1)
 {
     public override bool ReadsNames => target.ReadsNames || index.ReadsNames;
 
@@ -96,7 +99,7 @@ internal sealed class IndexNode(int position, ExpressionNode target, ExpressionN
     }
 }
 
-internal sealed class ListNode(int position, IReadOnlyList<ExpressionNode> items) : ExpressionNode(position)
+internal sealed class ListNode(int position, IReadOnlyList<ExpressionNode> items) : ExpressionNode(position, items.Count == 0 ? 1 : items.Max(i => i.Height) + 1)
 {
     public override bool ReadsNames => items.Any(i => i.ReadsNames);
 
@@ -112,7 +115,7 @@ internal sealed class ListNode(int position, IReadOnlyList<ExpressionNode> items
     }
 }
 
-internal sealed class CallNode(int position, ExpressionFunction function, IReadOnlyList<ExpressionNode> args) : ExpressionNode(position)
+internal sealed class CallNode(int position, ExpressionFunction function, IReadOnlyList<ExpressionNode> args) : ExpressionNode(position, args.Count == 0 ? 1 : args.Max(a => a.Height) + 1)
 {
     public override bool ReadsNames => args.Any(a => a.ReadsNames);
 

@@ -1,3 +1,4 @@
+using Agentic.Core.Validation;
 using System.Globalization;
 
 namespace Agentic.Core.Expressions;
@@ -9,6 +10,7 @@ internal sealed class ExpressionParser
     private readonly List<ExpressionToken> _tokens;
     private readonly IReadOnlySet<string>? _aggregateFields;
     private int _at;
+    private int _nesting;
 
     private ExpressionParser(string text, IReadOnlySet<string>? aggregateFields)
     {
@@ -27,6 +29,11 @@ internal sealed class ExpressionParser
         if (string.IsNullOrWhiteSpace(text))
         {
             throw new ExpressionException("empty expression", text ?? string.Empty, 0);
+        }
+
+        if (text.Length > InputLimits.MaxExpressionLength)
+        {
+            throw new ExpressionException($"expression is {text.Length} characters long; the limit is {InputLimits.MaxExpressionLength}", text, InputLimits.MaxExpressionLength);
         }
 
         var parser = new ExpressionParser(text, aggregateFields);
@@ -51,15 +58,33 @@ internal sealed class ExpressionParser
 
     private ExpressionNode ParseOr()
     {
+        Enter();
         var left = ParseAnd();
         while (IsWord("or") || IsOperator("||"))
         {
             var pos = Advance().Position;
-            left = new BinaryNode(pos, "or", left, ParseAnd());
+            left = Bounded(new BinaryNode(pos, "or", left, ParseAnd()));
         }
 
+        _nesting--;
         return left;
     }
+
+    /// <summary>Parentheses, lists, calls and unary operators recurse: bounded so that no input overflows the stack.</summary>
+    private void Enter()
+    {
+        if (++_nesting > InputLimits.MaxExpressionDepth)
+        {
+            throw Error($"expression nests deeper than {InputLimits.MaxExpressionDepth} levels");
+        }
+    }
+
+    /// <summary>A chain such as a or b or c … builds one level per operator: evaluation recurses that deep, so it is bounded too.</summary>
+    private T Bounded<T>(T node)
+        where T : ExpressionNode =>
+        node.Height > InputLimits.MaxExpressionDepth
+            ? throw new ExpressionException($"expression nests deeper than {InputLimits.MaxExpressionDepth} levels (a chain of {node.Height} operators; split the condition or use 'in' with a list)", _text, node.Position)
+            : node;
 
     private ExpressionNode ParseAnd()
     {
@@ -67,7 +92,7 @@ internal sealed class ExpressionParser
         while (IsWord("and") || IsOperator("&&"))
         {
             var pos = Advance().Position;
-            left = new BinaryNode(pos, "and", left, ParseNot());
+            left = Bounded(new BinaryNode(pos, "and", left, ParseNot()));
         }
 
         return left;
@@ -78,7 +103,10 @@ internal sealed class ExpressionParser
         if (IsWord("not") || IsOperator("!"))
         {
             var pos = Advance().Position;
-            return new UnaryNode(pos, "not", ParseNot());
+            Enter();
+            var operand = ParseNot();
+            _nesting--;
+            return Bounded(new UnaryNode(pos, "not", operand));
         }
 
         return ParseComparison();
@@ -96,13 +124,13 @@ internal sealed class ExpressionParser
                 throw Error("comparisons cannot be chained; combine them with 'and'");
             }
 
-            return new BinaryNode(token.Position, token.Text, left, right);
+            return Bounded(new BinaryNode(token.Position, token.Text, left, right));
         }
 
         if (IsWord("in"))
         {
             var pos = Advance().Position;
-            return new BinaryNode(pos, "in", left, ParseAdditive());
+            return Bounded(new BinaryNode(pos, "in", left, ParseAdditive()));
         }
 
         return left;
@@ -114,7 +142,7 @@ internal sealed class ExpressionParser
         while (IsOperator("+") || IsOperator("-"))
         {
             var token = Advance();
-            left = new BinaryNode(token.Position, token.Text, left, ParseMultiplicative());
+            left = Bounded(new BinaryNode(token.Position, token.Text, left, ParseMultiplicative()));
         }
 
         return left;
@@ -126,7 +154,7 @@ internal sealed class ExpressionParser
         while (IsOperator("*") || IsOperator("/") || IsOperator("%"))
         {
             var token = Advance();
-            left = new BinaryNode(token.Position, token.Text, left, ParseUnary());
+            left = Bounded(new BinaryNode(token.Position, token.Text, left, ParseUnary()));
         }
 
         return left;
@@ -137,7 +165,10 @@ internal sealed class ExpressionParser
         if (IsOperator("-"))
         {
             var pos = Advance().Position;
-            return new UnaryNode(pos, "-", ParseUnary());
+            Enter();
+            var operand = ParseUnary();
+            _nesting--;
+            return Bounded(new UnaryNode(pos, "-", operand));
         }
 
         return ParsePostfix(ParsePrimary());
@@ -156,14 +187,14 @@ internal sealed class ExpressionParser
                 }
 
                 var name = Advance();
-                node = new MemberNode(name.Position, node, name.Text);
+                node = Bounded(new MemberNode(name.Position, node, name.Text));
             }
             else if (Current.Kind == ExpressionTokenKind.LeftBracket)
             {
                 var pos = Advance().Position;
                 var index = ParseOr();
                 Expect(ExpressionTokenKind.RightBracket, "']'");
-                node = new IndexNode(pos, node, index);
+                node = Bounded(new IndexNode(pos, node, index));
             }
             else
             {
@@ -205,7 +236,7 @@ internal sealed class ExpressionParser
                 }
 
                 Expect(ExpressionTokenKind.RightBracket, "']'");
-                return new ListNode(token.Position, items);
+                return Bounded(new ListNode(token.Position, items));
             }
 
             case ExpressionTokenKind.Identifier:
@@ -265,7 +296,7 @@ internal sealed class ExpressionParser
             throw new ExpressionException($"{function.Name}() takes {expected} argument(s) but got {args.Count}: {function.Signature}", _text, name.Position);
         }
 
-        return new CallNode(name.Position, function, args);
+        return Bounded(new CallNode(name.Position, function, args));
     }
 
     private AggregateNode ParseAggregate(ExpressionToken name)

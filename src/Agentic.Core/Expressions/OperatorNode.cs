@@ -1,6 +1,6 @@
 namespace Agentic.Core.Expressions;
 
-internal sealed class UnaryNode(int position, string op, ExpressionNode operand) : ExpressionNode(position)
+internal sealed class UnaryNode(int position, string op, ExpressionNode operand) : ExpressionNode(position, operand.Height + 1)
 {
     public override bool ReadsNames => operand.ReadsNames;
 
@@ -18,7 +18,7 @@ internal sealed class UnaryNode(int position, string op, ExpressionNode operand)
     }
 }
 
-internal sealed class BinaryNode(int position, string op, ExpressionNode left, ExpressionNode right) : ExpressionNode(position)
+internal sealed class BinaryNode(int position, string op, ExpressionNode left, ExpressionNode right) : ExpressionNode(position, Math.Max(left.Height, right.Height) + 1)
 {
     // Resolved once: conditions are evaluated for every execution (guardrails, edges), the operator text never changes.
     private readonly Operator _operator = op switch

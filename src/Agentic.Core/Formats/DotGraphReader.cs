@@ -42,6 +42,8 @@ public sealed class DotGraphReader
         return graph;
     }
 
+    private int _subgraphDepth;
+
     private AgentGraph? Parse()
     {
         try
@@ -125,7 +127,13 @@ public sealed class DotGraphReader
                 }
 
                 Expect("{");
+                if (++_subgraphDepth > InputLimits.MaxNestingDepth)
+                {
+                    throw Syntax($"subgraphs nest deeper than {InputLimits.MaxNestingDepth} levels", start.At);
+                }
+
                 ParseStatements();
+                _subgraphDepth--;
             }
             else if (Peek.IsPunct("="))
             {
@@ -255,9 +263,9 @@ public sealed class DotGraphReader
             if (attrs.TryGetValue("max_attempts", out var ma))
             {
                 var backoff = TimeSpan.FromMilliseconds(100);
-                if (attrs.TryGetValue("backoff", out var bo) && !DurationText.TryParse(bo.Value, out backoff))
+                if (attrs.TryGetValue("backoff", out var bo) && !DurationText.TryParse(bo.Value, InputLimits.MaxTimerDuration, out backoff))
                 {
-                    Error("AG055", $"node '{nodeName}': backoff '{bo.Value}' is not a duration like 250ms or 5s", bo.At);
+                    Error("AG055", $"node '{nodeName}': backoff '{bo.Value}' is not a duration like 250ms or 5s, at most {InputLimits.MaxTimerDuration.TotalDays:0}d", bo.At);
                 }
 
                 if (int.TryParse(ma.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts) && attempts >= 1)
@@ -273,13 +281,13 @@ public sealed class DotGraphReader
             TimeSpan? timeout = null;
             if (attrs.TryGetValue("timeout", out var to))
             {
-                if (DurationText.TryParse(to.Value, out var t) && t > TimeSpan.Zero)
+                if (DurationText.TryParse(to.Value, InputLimits.MaxTimerDuration, out var t) && t > TimeSpan.Zero)
                 {
                     timeout = t;
                 }
                 else
                 {
-                    Error("AG055", $"node '{nodeName}': timeout '{to.Value}' is not a duration like 250ms or 5s", to.At);
+                    Error("AG055", $"node '{nodeName}': timeout '{to.Value}' is not a duration like 250ms or 5s, at most {InputLimits.MaxTimerDuration.TotalDays:0}d", to.At);
                 }
             }
 

@@ -1,13 +1,19 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Agentic.Core.Validation;
 
 namespace Agentic.Core.Formats;
 
-/// <summary>Durations as written in graph files: <c>250ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>1d</c>, or a bare number of milliseconds.</summary>
+/// <summary>Durations as written in graph files: <c>250ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>1d</c>, or a bare number of milliseconds; bounded so that none overflows.</summary>
 public static partial class DurationText
 {
-    public static bool TryParse(string text, out TimeSpan value)
+    /// <summary>Parses a duration of at most <see cref="InputLimits.MaxDuration"/>; longer ones (which would overflow) are refused.</summary>
+    public static bool TryParse(string text, out TimeSpan value) => TryParse(text, InputLimits.MaxDuration, out value);
+
+    /// <summary>Parses a duration of at most <paramref name="max"/> (timers: <see cref="InputLimits.MaxTimerDuration"/>).</summary>
+    public static bool TryParse(string text, TimeSpan max, out TimeSpan value)
     {
+        ArgumentNullException.ThrowIfNull(text);
         value = default;
         var m = Pattern().Match(text.Trim());
         if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
@@ -15,15 +21,21 @@ public static partial class DurationText
             return false;
         }
 
-        value = m.Groups[2].Value switch
+        var unitMs = m.Groups[2].Value switch
         {
-            "" or "ms" => TimeSpan.FromMilliseconds(n),
-            "s" => TimeSpan.FromSeconds(n),
-            "m" => TimeSpan.FromMinutes(n),
-            "h" => TimeSpan.FromHours(n),
-            "d" => TimeSpan.FromDays(n),
-            _ => default,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            "d" => 86_400_000.0,
+            _ => 1.0,
         };
+        var ms = n * unitMs;
+        if (!double.IsFinite(ms) || ms > max.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromMilliseconds(ms);
         return true;
     }
 

@@ -38,10 +38,10 @@ public sealed class YamlGraphReader
 
     private AgentGraph? ReadGraph(string yaml)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = YamlDocuments.Load(yaml);
         }
         catch (YamlException ex)
         {
@@ -360,12 +360,12 @@ public sealed class YamlGraphReader
 
     private TimeSpan? Duration(YamlNode node, string what)
     {
-        if (node is YamlScalarNode { Value: { } text } && DurationText.TryParse(text, out var value))
+        if (node is YamlScalarNode { Value: { } text } && DurationText.TryParse(text, InputLimits.MaxTimerDuration, out var value))
         {
             return value;
         }
 
-        Error("AG016", $"{what} must be a duration like 250ms, 5s, 2m or 1h", node.Start);
+        Error("AG016", $"{what} must be a duration like 250ms, 5s, 2m or 1h, at most {InputLimits.MaxTimerDuration.TotalDays:0}d", node.Start);
         return null;
     }
 

@@ -57,10 +57,10 @@ public sealed class PolicyReader
 
     private void ReadFile(string text)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = YamlDocuments.Load(text);
         }
         catch (YamlException ex)
         {
@@ -121,7 +121,7 @@ public sealed class PolicyReader
             var text = (windowNode as YamlScalarNode)?.Value;
             if (text is null || !DurationText.TryParse(text, out var w) || w <= TimeSpan.Zero)
             {
-                Error("AP007", $"window '{text}' is not a positive duration (e.g. 30s, 15m, 24h, 7d)", windowNode.Start);
+                Error("AP007", $"window '{text}' is not a positive duration of at most {InputLimits.MaxDuration.TotalDays:0}d (e.g. 30s, 15m, 24h, 7d)", windowNode.Start);
             }
             else if (scopeText is not null && scope != PolicyScope.Tenant)
             {

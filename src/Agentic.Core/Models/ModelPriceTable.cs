@@ -42,10 +42,10 @@ public sealed class ModelPriceTable
         ArgumentNullException.ThrowIfNull(text);
         var problems = new List<string>();
         var prices = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = YamlDocuments.Load(text);
         }
         catch (YamlException ex)
         {

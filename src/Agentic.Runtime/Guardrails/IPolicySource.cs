@@ -6,4 +6,10 @@ namespace Agentic.Runtime.Guardrails;
 public interface IPolicySource
 {
     PolicySet Current { get; }
+
+    /// <summary>
+    /// Where the policies come from, recorded with each lifetime so that resume and recovery enforce the same ones:
+    /// a file or folder path, or <c>set:VERSION</c> for a fixed set.
+    /// </summary>
+    string Origin => $"set:{Current.Version}";
 }

@@ -32,7 +32,7 @@ public sealed class AgenticBuilder
     {
         // A factory, not an instance: the container then disposes the file watcher with the runtime.
         Services.RemoveAll<Guardrails.IPolicySource>();
-        Services.AddSingleton<Guardrails.IPolicySource>(_ => new Guardrails.PolicyFileSource(path));
+        Services.AddSingleton<Guardrails.IPolicySource>(sp => new Guardrails.PolicyFileSource(path, sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("Agentic.Runtime.Guardrails")));
         return this;
     }
 
@@ -64,7 +64,7 @@ public sealed class AgenticBuilder
 
     /// <summary>Reads prices from a YAML file (<c>models: { NAME: { input_per_million, output_per_million } }</c>).</summary>
     public AgenticBuilder AddModelPrices(string path) =>
-        AddModelPrices(Core.Models.ModelPriceTable.Read(File.ReadAllText(path), path));
+        AddModelPrices(Core.Models.ModelPriceTable.Read(File.ReadAllText(path), Path.GetFullPath(path)));
 
     internal AgenticBuilder AddBuiltInNodes()
     {

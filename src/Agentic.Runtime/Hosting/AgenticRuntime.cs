@@ -29,7 +29,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
     private volatile AgentGraph? _lastPinned;
     private int _disposed;
 
-    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null, IPolicySource? policies = null)
+    public AgenticRuntime(NodeRegistry nodes, IJournalStore store, AgenticRuntimeOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IJournalObserver>? observers = null, IBlobStore? blobs = null, IPolicySource? policies = null, Core.Models.ModelPriceTable? prices = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(store);
@@ -41,7 +41,10 @@ public sealed class AgenticRuntime : IAsyncDisposable
         Writer = new JournalWriter(store, options.JournalMaxBatch, loggerFactory.CreateLogger<JournalWriter>());
         ArgumentOutOfRangeException.ThrowIfNegative(options.InlineResultLimit);
         ArgumentOutOfRangeException.ThrowIfNegative(options.SnapshotEvery);
-        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies);
+        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies)
+        {
+            Settings = new LifetimeSettings(policies?.Origin, prices is null || prices.IsEmpty ? null : prices.Source),
+        };
         foreach (var observer in observers ?? [])
         {
             _services.AddObserver(observer);
@@ -56,6 +59,9 @@ public sealed class AgenticRuntime : IAsyncDisposable
     }
 
     public NodeRegistry Nodes { get; }
+
+    /// <summary>The policies and prices this runtime runs lifetimes under; it re-activates only lifetimes started under the same.</summary>
+    public LifetimeSettings Settings => _services.Settings;
 
     public IJournalStore Journal => Writer.Store;
 
@@ -119,24 +125,85 @@ public sealed class AgenticRuntime : IAsyncDisposable
     /// <summary>
     /// Re-activates every lifetime the journal holds without an end record (after a crash or restart). Completed
     /// executions are never run again; dispatched-but-unrecorded ones run again as the next attempt with the same
-    /// idempotency key. Paused lifetimes stay paused, waiting ones keep waiting (and passivate).
+    /// idempotency key. Paused lifetimes stay paused, waiting ones keep waiting (and passivate). Returns the handles of
+    /// those re-activated; see <see cref="RecoverAllAsync"/> for the ones that were not.
     /// </summary>
-    public async Task<IReadOnlyList<LifetimeHandle>> RecoverAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LifetimeHandle>> RecoverAsync(CancellationToken cancellationToken = default) =>
+        (await RecoverAllAsync(cancellationToken).ConfigureAwait(false)).Recovered;
+
+    /// <summary>
+    /// <see cref="RecoverAsync"/>, one lifetime at a time in isolation: a lifetime that cannot be re-activated never
+    /// keeps the others from recovering. One whose journal reads but cannot be rebuilt (its graph is refused by this
+    /// build, its records contradict each other) is marked failed with the reason; one started under other policies
+    /// or prices, or whose journal cannot be read now, is left as it is. Both are reported.
+    /// </summary>
+    public Task<RecoveryReport> RecoverAllAsync(CancellationToken cancellationToken = default) => RecoverAllAsync(null, cancellationToken);
+
+    /// <summary><see cref="RecoverAllAsync(CancellationToken)"/> of the unfinished lifetimes among <paramref name="lifetimeIds"/> (null: all).</summary>
+    public async Task<RecoveryReport> RecoverAllAsync(IReadOnlyCollection<string>? lifetimeIds, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var ids = await Journal.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
-        var handles = new List<LifetimeHandle>(ids.Count);
-        var activations = new List<Task<LifetimeView>>(ids.Count);
+        IReadOnlyCollection<string> ids = lifetimeIds ?? await Journal.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        var activations = new List<(LifetimeHandle Handle, Task<LifetimeView> View)>(ids.Count);
         foreach (var id in ids)
         {
-            handles.Add(new LifetimeHandle(id, _services.Outcome(id)));
+            // The outcome is registered before the activation: a lifetime may end before its reply is read.
+            var handle = new LifetimeHandle(id, _services.Outcome(id));
             var reply = NewReply();
             _host.Post(id, new ActivateLifetime(reply));
-            activations.Add(reply.Task);
+            activations.Add((handle, reply.Task));
         }
 
-        await Task.WhenAll(activations).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return handles;
+        var recovered = new List<LifetimeHandle>(ids.Count);
+        var skipped = new List<RecoveryFailure>();
+        foreach (var (handle, view) in activations)
+        {
+            var id = handle.LifetimeId;
+            try
+            {
+                await view.WaitAsync(cancellationToken).ConfigureAwait(false);
+                recovered.Add(handle);
+            }
+            catch (LifetimeActivationException ex)
+            {
+                _services.DropOutcome(id);
+                skipped.Add(new RecoveryFailure(id, ex.Message, await MarkFailedAsync(id, ex).ConfigureAwait(false)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _services.DropOutcome(id);
+                skipped.Add(new RecoveryFailure(id, ex.Message, MarkedFailed: false));
+            }
+        }
+
+        return new RecoveryReport(recovered, skipped);
+    }
+
+    /// <summary>Appends the end record of a lifetime that cannot be re-activated, so that recovery stops meeting it.</summary>
+    private async Task<bool> MarkFailedAsync(string lifetimeId, LifetimeActivationException reason)
+    {
+        var end = new LifetimeEndedEntry
+        {
+            LifetimeId = lifetimeId,
+            Sequence = reason.LastSequence + 1,
+            RecordedAt = _time.GetUtcNow(),
+            Phase = ExecutionPhase.Failed,
+            Reason = reason.Message,
+            Iterations = 0,
+            Executions = 0,
+        };
+        var stored = new StoredCallback();
+        Writer.Append(end, stored);
+        try
+        {
+            await stored.Task.ConfigureAwait(false);
+            return true;
+        }
+        catch (JournalAppendException)
+        {
+            // Someone else appended meanwhile (another process recovering it): it is theirs now.
+            return false;
+        }
     }
 
     public Task<LifetimeView> PauseAsync(string lifetimeId, string actor, string? reason = null) => Control(lifetimeId, LifetimeControl.Pause, actor, reason);
@@ -198,6 +265,10 @@ public sealed class AgenticRuntime : IAsyncDisposable
         var id = forkId ?? NewLifetimeId();
         var prefix = JournalFork.Rewrite(records, id, fromSequence);
         var start = (LifetimeStartedEntry)prefix[0];
+        if (LifetimeSettings.Of(start) != Settings)
+        {
+            throw new LifetimeSettingsException(lifetimeId, LifetimeSettings.Of(start), Settings);
+        }
         var graph = CanonicalGraph.FromJson(start.GraphJson);
         var completion = _services.Outcome(id);
         _host.Post(id, new StartLifetime(graph, start.TenantId, start.Input, start.IterationCap, prefix));
@@ -258,6 +329,17 @@ public sealed class AgenticRuntime : IAsyncDisposable
         {
             throw new GraphVersionConflictException($"graph '{name}' version {version} has changed: its content hash is {hash}, but lifetimes are pinned to {pinned} under the same version. Bump the graph's version to run the changed graph.");
         }
+    }
+
+    private sealed class StoredCallback : IJournalCallback
+    {
+        private readonly TaskCompletionSource _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _stored.Task;
+
+        public void OnDurable(JournalEntry entry) => _stored.TrySetResult();
+
+        public void OnFailed(JournalEntry entry, Exception error) => _stored.TrySetException(error is JournalAppendException ? error : new JournalAppendException(error.Message, error));
     }
 
     private sealed class Subscription(LifetimeServices services, IJournalObserver observer) : IDisposable

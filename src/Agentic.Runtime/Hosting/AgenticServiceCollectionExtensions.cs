@@ -34,7 +34,8 @@ public static class AgenticServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetServices<IJournalObserver>(),
             sp.GetService<IBlobStore>(),
-            sp.GetService<Guardrails.IPolicySource>()));
+            sp.GetService<Guardrails.IPolicySource>(),
+            sp.GetService<Core.Models.ModelPriceTable>()));
         return services;
     }
 

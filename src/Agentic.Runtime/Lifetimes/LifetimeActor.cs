@@ -45,6 +45,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private int _charging;
     private bool _assessing;
     private bool _done;
+    private string? _journalFailure;
 
     private static readonly UsageTotals NoTotals = new();
 
@@ -151,7 +152,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         _machine = LifetimeStateMachine.Create(start.Graph, self.Key, start.TenantId, start.Input, start.IterationCap);
-        Append(_machine.CreateStartEntry(_startedAt));
+        Append(_machine.CreateStartEntry(_startedAt, services.Settings.Policies, services.Settings.Prices));
     }
 
     private void BeginLoad(object first)
@@ -170,7 +171,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             _done = true;
             foreach (var message in buffered)
             {
-                Reply(message)?.TrySetException(new KeyNotFoundException(loaded.Failure));
+                Reply(message)?.TrySetException(loaded.Failure!);
             }
 
             return;
@@ -218,10 +219,10 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         switch (message)
         {
             case ActivateLifetime activate:
-                activate.Reply.TrySetResult(LifetimeView.Of(_machine!));
+                activate.Reply.TrySetResult(View());
                 break;
             case InspectLifetime inspect:
-                inspect.Reply.TrySetResult(LifetimeView.Of(_machine!));
+                inspect.Reply.TrySetResult(View());
                 break;
             case AwaitSettled settled:
                 _settleWaiters.Add(settled.Reply);
@@ -564,7 +565,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         if (_replies.Remove(entry.Sequence, out var reply))
         {
-            reply.TrySetResult(LifetimeView.Of(_machine));
+            reply.TrySetResult(View());
         }
 
         if (end is not null)
@@ -678,7 +679,8 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         _cancellation.Cancel();
-        Finish(ExecutionPhase.Failed, null, $"journal write failed at record {failure.Entry.Sequence}: {failure.Error.Message}");
+        _journalFailure = $"journal write failed at record {failure.Entry.Sequence}: {failure.Error.Message}";
+        Finish(ExecutionPhase.Failed, null, _journalFailure);
     }
 
     private void Finish(ExecutionPhase phase, Payload? result, string? reason)
@@ -714,7 +716,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
-        var view = LifetimeView.Of(_machine);
+        var view = View();
         foreach (var waiter in _settleWaiters)
         {
             waiter.TrySetResult(view);
@@ -722,6 +724,10 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         _settleWaiters.Clear();
     }
+
+    /// <summary>The lifetime as it stands; failed with the reason if the journal refused one of its records (its state machine never saw that record).</summary>
+    private LifetimeView View() =>
+        _journalFailure is null ? LifetimeView.Of(_machine!) : LifetimeView.Of(_machine!) with { Phase = ExecutionPhase.Failed, Reason = _journalFailure };
 
     private static TaskCompletionSource<LifetimeView>? Reply(object message) => message switch
     {

@@ -14,6 +14,7 @@ internal static class LifetimeLoader
     public static async Task<JournalLoaded> LoadAsync(LifetimeServices services, string lifetimeId)
     {
         var store = services.Store;
+        var records = new List<JournalEntry>();
         try
         {
             if (await store.ReadSnapshotAsync(lifetimeId, CancellationToken.None).ConfigureAwait(false) is { } snapshot)
@@ -27,29 +28,49 @@ internal static class LifetimeLoader
                 Interlocked.Increment(ref services.Counters.SnapshotsIgnored);
             }
 
-            var records = new List<JournalEntry>();
             await foreach (var record in store.ReadAsync(lifetimeId, 1, CancellationToken.None).ConfigureAwait(false))
             {
                 records.Add(record);
             }
+        }
+        catch (Exception ex) when (ex is not LifetimeSettingsException)
+        {
+            // The store could not be read (I/O, a record that does not decode): nothing is known well enough to act on.
+            return JournalLoaded.Failed(new IOException($"lifetime {lifetimeId}: its journal could not be read: {ex.Message}", ex));
+        }
+        catch (LifetimeSettingsException ex)
+        {
+            return JournalLoaded.Failed(ex);
+        }
 
-            if (records.Count == 0 || records[0] is not LifetimeStartedEntry start)
-            {
-                return JournalLoaded.Failed($"lifetime {lifetimeId} is not in the journal");
-            }
+        if (records.Count == 0 || records[0] is not LifetimeStartedEntry start)
+        {
+            return JournalLoaded.Failed(new KeyNotFoundException($"lifetime {lifetimeId} is not in the journal"));
+        }
 
+        if (CheckSettings(services, start) is { } refused)
+        {
+            return JournalLoaded.Failed(refused);
+        }
+
+        try
+        {
             var machine = LifetimeStateMachine.FromStart(start);
             ApplyAll(machine, records, services);
             return new JournalLoaded(machine, start.RecordedAt, 0, null);
         }
-        catch (JournalDivergenceException ex)
-        {
-            return JournalLoaded.Failed($"lifetime {lifetimeId} cannot be re-activated: {ex.Message}");
-        }
         catch (Exception ex)
         {
-            return JournalLoaded.Failed($"lifetime {lifetimeId}: its journal could not be read: {ex.Message}");
+            // Read, but not rebuildable: its stored graph is refused (e.g. a condition past this build's limits) or its
+            // records contradict each other. The same every time: recovery marks it failed instead of retrying forever.
+            return JournalLoaded.Failed(new LifetimeActivationException(lifetimeId, $"lifetime {lifetimeId} cannot be re-activated: {ex.Message}", records[^1].Sequence, ex));
         }
+    }
+
+    private static LifetimeSettingsException? CheckSettings(LifetimeServices services, LifetimeStartedEntry start)
+    {
+        var recorded = LifetimeSettings.Of(start);
+        return recorded == services.Settings ? null : new LifetimeSettingsException(start.LifetimeId, recorded, services.Settings);
     }
 
     private static async Task<JournalLoaded?> FromSnapshotAsync(IJournalStore store, LifetimeSnapshot snapshot, IBlobReader? blobs, LifetimeServices services)
@@ -64,6 +85,11 @@ internal static class LifetimeLoader
         if (start is null)
         {
             return null;
+        }
+
+        if (CheckSettings(services, start) is { } refused)
+        {
+            throw refused;
         }
 
         try

@@ -23,9 +23,9 @@ internal sealed record InspectLifetime(TaskCompletionSource<LifetimeView> Reply)
 internal sealed record AwaitSettled(TaskCompletionSource<LifetimeView> Reply);
 
 /// <summary>The machine rebuilt from the journal (and snapshot, if one was used) for a re-activation, or why it could not be.</summary>
-internal sealed record JournalLoaded(LifetimeStateMachine? Machine, DateTimeOffset StartedAt, long SnapshotSequence, string? Failure)
+internal sealed record JournalLoaded(LifetimeStateMachine? Machine, DateTimeOffset StartedAt, long SnapshotSequence, Exception? Failure)
 {
-    public static JournalLoaded Failed(string failure) => new(null, default, 0, failure);
+    public static JournalLoaded Failed(Exception failure) => new(null, default, 0, failure);
 }
 
 /// <summary>The journal refused or failed to store a record of this lifetime.</summary>

@@ -28,6 +28,9 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
         }
     }
 
+    /// <summary>Forgets a lifetime's outcome without completing it (it was never re-activated here).</summary>
+    public void DropOutcome(string lifetimeId) => _outcomes.TryRemove(lifetimeId, out _);
+
     public void FailOutcome(string lifetimeId, Exception error)
     {
         if (_outcomes.TryRemove(lifetimeId, out var waiter))
@@ -50,6 +53,9 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
 
     /// <summary>Guardrail policies in force (none: nothing is judged).</summary>
     public Guardrails.IPolicySource? Policies { get; } = policies;
+
+    /// <summary>The policies and prices this runtime runs lifetimes under (recorded at start, checked at re-activation).</summary>
+    public LifetimeSettings Settings { get; init; } = LifetimeSettings.None;
 
     /// <summary>Tenant guardrail actors (set whenever policies are: a reload may add tenant-scope ones).</summary>
     public Guardrails.TenantGuardrails? Tenants { get; set; }

@@ -1,0 +1,166 @@
+using Agentic.Core.Execution;
+using Agentic.Core.Graphs;
+using Agentic.Runtime.Guardrails;
+using Agentic.Runtime.Journal;
+using Agentic.Runtime.Lifetimes;
+using Agentic.Runtime.Tests.Journal;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agentic.Runtime.Tests.Lifetimes;
+
+/// <summary>
+/// Recovery takes each lifetime on its own: one that cannot be re-activated is reported (and marked failed when it
+/// never can be) while every other recovers; lifetimes resume only under the policies and prices they started with;
+/// a journal that refuses a write ends the lifetime as failed, never as "pending".
+/// </summary>
+public sealed class RecoveryIsolationTests
+{
+    private static readonly AgentGraph Loop = new GraphBuilder("loop")
+        .Task("work", "tag").Plan("decide", "all")
+        .Edge("work", "decide").Final("decide", "result.n != 0 or result.n == 0")
+        .Build();
+
+    [Fact]
+    public async Task PoisonedLifetime_IsMarkedFailed_AndEveryOtherLifetimeRecovers()
+    {
+        var store = new InMemoryJournalStore();
+        // A lifetime an older build accepted: its stored graph has a condition of 20,000 'or' terms, which used to
+        // pass validation and then overflow the stack when evaluated, so that every recovery crashed.
+        var poisonedJson = Loop.CanonicalJson.Replace("result.n != 0 or result.n == 0", string.Join(" or ", Enumerable.Repeat("result.n == 1", 20_000)), StringComparison.Ordinal);
+        Assert.NotEqual(Loop.CanonicalJson, poisonedJson);
+        var poisoned = TestRecords.Started("POISONED", 1);
+        await store.AppendAsync([new LifetimeStartedEntry
+        {
+            LifetimeId = poisoned.LifetimeId, Sequence = 1, RecordedAt = poisoned.RecordedAt, TenantId = "t",
+            GraphName = Loop.Name, GraphVersion = Loop.Version.ToString(), GraphHash = "old-build", GraphJson = poisonedJson,
+            Input = Payload.EmptyObject, IterationCap = 10,
+        }], default);
+        var healthy = new List<string>();
+        await using (var first = new TestRuntime(store))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var id = $"HEALTHY{i}";
+                await store.AppendAsync([new LifetimeStartedEntry
+                {
+                    LifetimeId = id, Sequence = 1, RecordedAt = DateTimeOffset.UnixEpoch, TenantId = "t",
+                    GraphName = Loop.Name, GraphVersion = Loop.Version.ToString(), GraphHash = Loop.ContentHash, GraphJson = Loop.CanonicalJson,
+                    Input = Payload.EmptyObject, IterationCap = 10,
+                }], default);
+                healthy.Add(id);
+            }
+        }
+
+        await using var t = new TestRuntime(store);
+        var report = await t.Runtime.RecoverAllAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var failure = Assert.Single(report.NotRecovered);
+        Assert.Equal("POISONED", failure.LifetimeId);
+        Assert.True(failure.MarkedFailed);
+        Assert.Contains("cannot be re-activated", failure.Reason, StringComparison.Ordinal);
+        Assert.Contains("the limit is", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(healthy.Order(), report.Recovered.Select(h => h.LifetimeId).Order());
+        var outcomes = await Task.WhenAll(report.Recovered.Select(h => h.Completion)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(outcomes, o => Assert.Equal(ExecutionPhase.Completed, o.Phase));
+
+        var end = Assert.IsType<LifetimeEndedEntry>((await store.ReadAsync("POISONED", 1, default).ToListAsync())[^1]);
+        Assert.Equal(ExecutionPhase.Failed, end.Phase);
+        Assert.Contains("the limit is", end.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("POISONED", await store.ListUnfinishedAsync(default));
+    }
+
+    [Fact]
+    public async Task Resume_RunsUnderThePoliciesTheLifetimeStartedWith_OrNotAtAll()
+    {
+        var store = new InMemoryJournalStore();
+        var policies = Core.Guardrails.PolicyReader.Read("policies:\n  - { name: cap, scope: lifetime, when: \"max(iteration_idx) >= 2\", action: pause_lifetime }", "p.yaml");
+        var graph = new GraphBuilder("capped").Task("work", "tag").Plan("again", "target", o => o.Config(new { to = new[] { "work" } })).Edge("work", "again").Edge("again", "work").Final("again").Build();
+        string id;
+        await using (var guarded = new TestRuntime(store, nodes: b => b.AddPolicies(policies)))
+        {
+            id = guarded.Runtime.Start(graph).LifetimeId;
+            var paused = await guarded.Runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(ExecutionPhase.Paused, paused.Phase);
+        }
+
+        var start = Assert.IsType<LifetimeStartedEntry>((await store.ReadAsync(id, 1, default).ToListAsync())[0]);
+        Assert.Equal($"set:{policies.Version}", start.PolicySource);
+
+        // A runtime without those policies refuses to re-activate it: resuming there would run on unguarded.
+        await using (var unguarded = new TestRuntime(store))
+        {
+            var refused = await Assert.ThrowsAsync<LifetimeSettingsException>(() => unguarded.Runtime.ResumeAsync(id, "ops"));
+            Assert.Contains(policies.Version, refused.Message, StringComparison.Ordinal);
+            var report = await unguarded.Runtime.RecoverAllAsync();
+            Assert.Contains(report.NotRecovered, f => f.LifetimeId == id && !f.MarkedFailed);
+        }
+
+        Assert.IsNotType<ControlEntry>((await store.ReadAsync(id, 1, default).ToListAsync())[^1]);
+
+        // Under its own policies it resumes and the cap holds again on the next iteration.
+        await using var again = new TestRuntime(store, nodes: b => b.AddPolicies(policies));
+        await again.Runtime.ResumeAsync(id, "ops");
+        var view = await again.Runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(ExecutionPhase.Paused, view.Phase);
+    }
+
+    [Fact]
+    public async Task JournalThatRefusesWrites_EndsTheLifetimeFailed_NotPending()
+    {
+        var store = new RefusingStore();
+        await using var t = new TestRuntime(store);
+        var handle = t.Runtime.Start(Loop);
+
+        var settled = await t.Runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(TimeSpan.FromSeconds(30));
+        var outcome = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExecutionPhase.Failed, settled.Phase);
+        Assert.Contains("disk full", settled.Reason, StringComparison.Ordinal);
+        Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
+        Assert.Empty(await store.ReadAsync(handle.LifetimeId, 1, default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task PolicyFileEdits_ThatAreInvalid_NeverThrow_AndKeepTheSetInForce()
+    {
+        var dir = Directory.CreateTempSubdirectory("agentic-policies-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "p.yaml");
+            await File.WriteAllTextAsync(file, "policies:\n  - { name: cap, scope: lifetime, when: \"count() > 5\", action: pause_lifetime }\n");
+            using var source = new PolicyFileSource(file);
+            var inForce = source.Current.Version;
+            var refusals = new List<string>();
+            source.ReloadFailed += refusals.Add;
+            source.ReloadFailed += _ => throw new InvalidOperationException("a listener that fails");
+
+            string[] edits =
+            [
+                "policies:\n  - { name: cap, scope: lifetime, when: \"count() > 5\", action: pause_lifetime\n  - { name: b }\n",
+                "policies:\n  - { name: w, scope: tenant, window: 99999999999999999d, when: \"count() > 5\", action: abort_lifetime }\n",
+                "policies: " + new string('[', 10_000) + new string(']', 10_000) + "\n",
+                "policies:\n  - { name: deep, scope: lifetime, when: \"" + new string('(', 50_000) + "1" + new string(')', 50_000) + "\", action: pause_lifetime }\n",
+            ];
+            foreach (var edit in edits)
+            {
+                await File.WriteAllTextAsync(file, edit);
+                source.Reload();
+                Assert.Equal(inForce, source.Current.Version);
+                Assert.NotNull(source.LastError);
+            }
+
+            Assert.Equal(edits.Length, refusals.Count);
+            Assert.All(refusals, r => Assert.Contains("stays in force", r, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class RefusingStore : DelegatingJournalStore
+    {
+        public override ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken) =>
+            throw new JournalAppendException("disk full (simulated)");
+    }
+}
