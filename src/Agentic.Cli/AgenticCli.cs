@@ -44,7 +44,14 @@ public static class AgenticCli
             return ExitCodes.UsageError;
         }
 
-        return await parsed.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await parsed.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            io.Flush();
+        }
     }
 
     private static IEnumerable<string> EnumerateCommands(System.CommandLine.Parsing.CommandResult? result)

@@ -21,12 +21,30 @@ internal sealed class CliIo
 
     public IAnsiConsole ErrorConsole { get; }
 
-    private static IAnsiConsole Create(TextWriter writer, TextWriter terminal, bool redirected)
+    private readonly List<TrailingSpaceTrimmingWriter> _trimmed = [];
+
+    /// <summary>Writes out what the trimming writers still hold (a last line without a line break).</summary>
+    public void Flush()
+    {
+        foreach (var writer in _trimmed)
+        {
+            writer.Flush();
+        }
+    }
+
+    private TrailingSpaceTrimmingWriter Trimmed(TextWriter writer)
+    {
+        var trimmed = new TrailingSpaceTrimmingWriter(writer);
+        _trimmed.Add(trimmed);
+        return trimmed;
+    }
+
+    private IAnsiConsole Create(TextWriter writer, TextWriter terminal, bool redirected)
     {
         var isTerminal = ReferenceEquals(writer, terminal) && !redirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(isTerminal ? writer : Trimmed(writer)),
             Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,

@@ -76,9 +76,9 @@ internal sealed class CliRuntime : IAsyncDisposable
     {
         if (!File.Exists(dbPath))
         {
-            throw new CliInputException(Directory.Exists(dbPath)
-                ? $"journal database '{dbPath}' is a directory; pass --db a journal file"
-                : $"journal database '{dbPath}' does not exist (pass --db)");
+            throw Directory.Exists(dbPath)
+                ? new Runtime.Journal.JournalOpenException(dbPath, $"journal database {Path.GetFullPath(dbPath)} is a directory; pass --db a journal file")
+                : new CliInputException($"journal database '{dbPath}' does not exist (pass --db)");
         }
     }
 

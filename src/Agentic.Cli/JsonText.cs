@@ -13,9 +13,15 @@ internal static class JsonText
         {
             w.WriteNullValue();
         }
-        else if (payload.IsJson)
+        else if (payload.IsJson && payload.Bytes.Span.IndexOf("\\u"u8) < 0)
         {
             w.WriteRawValue(payload.Bytes.Span, skipInputValidation: true);
+        }
+        else if (payload.IsJson)
+        {
+            // Stored payloads escape + > ' and the like as \u002B…; written again through this writer they read as typed.
+            using var doc = JsonDocument.Parse(payload.Bytes);
+            doc.RootElement.WriteTo(w);
         }
         else
         {

@@ -129,7 +129,11 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
             {
                 tx.Rollback();
                 var first = batch.Count > 0 ? batch[0] : null;
-                throw new JournalAppendException($"SQLite journal {Path} refused a batch of {batch.Count} record(s){(first is null ? "" : $" (first: lifetime {first.LifetimeId} record {first.Sequence})")}: {ex.Message}", ex);
+                throw new JournalAppendException($"SQLite journal {Path} refused a batch of {batch.Count} record(s){(first is null ? "" : $" (first: lifetime {first.LifetimeId} record {first.Sequence})")}: {ex.Message}", ex)
+                {
+                    // 19: SQLITE_CONSTRAINT, the (lifetime_id, seq) index refusing a second record at a sequence.
+                    IsSequenceConflict = ex is JournalAppendException { IsSequenceConflict: true } or SqliteException { SqliteErrorCode: 19 },
+                };
             }
 
             foreach (var (lifetime, seq) in _pending)
@@ -309,7 +313,7 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
 
         if (entry.Sequence != last + 1)
         {
-            throw new JournalAppendException($"the journal is gapless: lifetime {entry.LifetimeId} record {entry.Sequence} refused, its last record is {last}");
+            throw new JournalAppendException($"the journal is gapless: lifetime {entry.LifetimeId} record {entry.Sequence} refused, its last record is {last}") { IsSequenceConflict = true };
         }
 
         _pending[entry.LifetimeId] = entry.Sequence;

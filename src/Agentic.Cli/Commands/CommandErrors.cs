@@ -40,6 +40,11 @@ internal static class CommandErrors
             var message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message;
             return io.Fail(ExitCodes.InvalidInput, message);
         }
+        catch (Runtime.Journal.JournalAppendException ex) when (ex.IsSequenceConflict)
+        {
+            // Two commands on one lifetime at once (two people answering one prompt): the other one was recorded first.
+            return io.Fail(ExitCodes.InvalidInput, "another command changed this lifetime at the same moment and was recorded first; nothing of this one was recorded (agentic show tells what the lifetime is doing now)");
+        }
         catch (Exception ex) when (ex is Runtime.Journal.JournalOpenException or Runtime.Journal.JournalAppendException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException or IOException)
         {
             return io.Fail(ExitCodes.JournalUnusable, ex is Microsoft.Data.Sqlite.SqliteException sqlite ? $"the journal database failed: {sqlite.Message}" : ex.Message);

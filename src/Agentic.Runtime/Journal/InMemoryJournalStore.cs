@@ -236,6 +236,6 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
         }
 
         public static JournalAppendException Gap(JournalEntry entry, long last) =>
-            new($"lifetime {entry.LifetimeId}: record {entry.Sequence} refused, the journal's last record is {last} (records must be gapless and never rewritten)");
+            new($"lifetime {entry.LifetimeId}: record {entry.Sequence} refused, the journal's last record is {last} (records must be gapless and never rewritten)") { IsSequenceConflict = true };
     }
 }
