@@ -172,7 +172,31 @@ public static class JournalRecordMapper
 
     public static byte[] Serialize(JournalEntry entry) => ToProto(entry).ToByteArray();
 
-    public static JournalEntry Deserialize(ReadOnlySpan<byte> bytes, IBlobReader? blobs = null) => FromProto(JournalRecord.Parser.ParseFrom(bytes), blobs);
+    /// <summary>
+    /// The entry a stored record holds; any bytes that are not one (a damaged file, a foreign row) are an
+    /// <see cref="InvalidDataException"/> saying so, never another exception.
+    /// </summary>
+    public static JournalEntry Deserialize(ReadOnlySpan<byte> bytes, IBlobReader? blobs = null)
+    {
+        JournalRecord record;
+        try
+        {
+            record = JournalRecord.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new InvalidDataException($"a stored journal record of {bytes.Length} bytes is not an agentic.v1.JournalRecord: {ex.Message}", ex);
+        }
+
+        try
+        {
+            return FromProto(record, blobs);
+        }
+        catch (Exception ex) when (ex is not InvalidDataException and not BlobUnavailableException)
+        {
+            throw new InvalidDataException($"lifetime {record.LifetimeId} record {record.Sequence} does not decode: {ex.Message}", ex);
+        }
+    }
 
     public static WirePhase ToWire(CorePhase phase) => phase switch
     {

@@ -30,10 +30,36 @@ public sealed class Expression
     /// </summary>
     public bool ReadsNames => _root.ReadsNames;
 
-    public ExpressionValue Evaluate(IExpressionScope scope) => _root.Evaluate(scope, Text);
+    public ExpressionValue Evaluate(IExpressionScope scope)
+    {
+        try
+        {
+            return _root.Evaluate(scope, Text);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JSON may escape half a surrogate pair (\uD800); System.Text.Json cannot read such a string.
+            throw new ExpressionException($"the data holds text that is not valid Unicode: {ex.Message}", Text, 0);
+        }
+    }
 
-    /// <summary>Evaluates as a condition (truthiness).</summary>
-    public bool IsSatisfied(IExpressionScope scope) => _root.Evaluate(scope, Text).IsTruthy;
+    /// <summary>
+    /// Evaluates as a condition: true or false, and null (a missing field) is false. Any other value is an
+    /// <see cref="ExpressionException"/>: a condition such as <c>result.count</c> is a mistake to report, not to
+    /// guess at (it used to count as true whenever the number was not 0).
+    /// </summary>
+    public bool IsSatisfied(IExpressionScope scope)
+    {
+        var value = Evaluate(scope);
+        return value.Kind switch
+        {
+            ExpressionValueKind.Boolean => value.AsBoolean,
+            ExpressionValueKind.Null => false,
+            _ => throw new ExpressionException($"a condition must give true or false, but this one gives the {value.TypeName} {Shorten(value.ToString())}", Text, 0),
+        };
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 59), "…");
 
     public override string ToString() => Text;
 }

@@ -7,6 +7,11 @@ internal static class ExpressionLexer
 {
     public static List<ExpressionToken> Tokenize(string text)
     {
+        if (ExpressionNode.LoneSurrogateAt(text) is var bad and >= 0)
+        {
+            throw new ExpressionException("invalid character: half of a UTF-16 surrogate pair", text, bad);
+        }
+
         var tokens = new List<ExpressionToken>();
         var i = 0;
         while (i < text.Length)

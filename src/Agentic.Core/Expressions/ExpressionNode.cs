@@ -19,6 +19,26 @@ internal abstract class ExpressionNode(int position, int height = 1)
     public virtual string Describe() => "(expression)";
 
     protected ExpressionException Error(string message, string source) => new(message, source, Position);
+
+    /// <summary>The index of the first UTF-16 surrogate without its pair, or -1: such text has no UTF-8 form.</summary>
+    internal static int LoneSurrogateAt(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    protected static bool HasLoneSurrogate(string text) => LoneSurrogateAt(text) >= 0;
 }
 
 internal sealed class LiteralNode(int position, ExpressionValue value) : ExpressionNode(position)
@@ -80,7 +100,8 @@ internal sealed class IndexNode(int position, ExpressionNode target, ExpressionN
 
         if (i.Kind == ExpressionValueKind.String && t.Kind == ExpressionValueKind.Json && t.AsJson.ValueKind == JsonValueKind.Object)
         {
-            return t.AsJson.TryGetProperty(i.AsString, out var p) ? ExpressionValue.FromJson(p) : ExpressionValue.Null;
+            // A key with a lone surrogate (possible through JSON's \uD800 escapes) cannot name a property: absent.
+            return !HasLoneSurrogate(i.AsString) && t.AsJson.TryGetProperty(i.AsString, out var p) ? ExpressionValue.FromJson(p) : ExpressionValue.Null;
         }
 
         if (i.Kind == ExpressionValueKind.Number && t.TryGetItems(out var items))

@@ -25,7 +25,17 @@ internal static class YamlDocuments
         {
             Scan(text);
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var parser = new MarkingParser(new Parser(new StringReader(text)));
+            try
+            {
+                stream.Load(parser);
+            }
+            catch (ArgumentException ex)
+            {
+                // The representation model refuses some event sequences the parser accepts (a bare ':' key, …).
+                throw new YamlException(parser.Last, parser.Last, $"unexpected {ex.Message.Split(" (Parameter", 2)[0].Replace("The current event is of an unsupported type.", "content here", StringComparison.Ordinal)}");
+            }
+
             return stream;
         }
         catch (YamlException ex) when (ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndent(text) is { } tab)
@@ -120,6 +130,11 @@ internal static class YamlDocuments
                 // YamlDotNet's scanner fails this way on some unclosed flow collections ({ a: b followed by a new line).
                 throw new YamlException(last, last, "a flow mapping '{' or sequence '[' is not closed before the next entry");
             }
+            catch (Exception ex) when (ex is not YamlException)
+            {
+                // Other refusals of the parser (a tag that is not a URI, …) are syntax errors of the document too.
+                throw new YamlException(last, last, ex.Message.Split(" (Parameter", 2)[0]);
+            }
         }
 
         void Count(long nodes, ParsingEvent at)
@@ -140,6 +155,25 @@ internal static class YamlDocuments
             {
                 throw new YamlException(at.Start, at.End, $"more than {InputLimits.MaxYamlExpandedNodes} nodes once aliases are expanded (nested aliases multiply: '*a' repeats everything '&a' holds)");
             }
+        }
+    }
+
+    /// <summary>Passes events through, remembering where the last one started, so that a refusal has a position.</summary>
+    private sealed class MarkingParser(IParser inner) : IParser
+    {
+        public Mark Last { get; private set; } = Mark.Empty;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var more = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                Last = current.Start;
+            }
+
+            return more;
         }
     }
 }

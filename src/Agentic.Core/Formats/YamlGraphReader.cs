@@ -238,7 +238,13 @@ public sealed class YamlGraphReader
                 w.WriteStartObject();
                 foreach (var (key, value) in map.Children)
                 {
-                    w.WritePropertyName(((YamlScalarNode)key).Value ?? string.Empty);
+                    if (key is not YamlScalarNode name)
+                    {
+                        Error("AG015", "a config key must be text, not a list or mapping", key.Start);
+                        continue;
+                    }
+
+                    w.WritePropertyName(name.Value ?? string.Empty);
                     WriteJson(w, value);
                 }
 

@@ -203,7 +203,8 @@ public static class GraphValidator
         var fedJoins = new HashSet<string>(StringComparer.Ordinal);
         foreach (var plan in graph.Nodes.Where(n => n.Kind == NodeKind.Plan))
         {
-            var branches = graph.OutEdges(plan.Name).Where(e => e.Kind == EdgeKind.Parallel && graph.FindNode(e.To) is not null).ToList();
+            // A branch declared twice is one branch (AG129 warns about the repetition).
+            var branches = graph.OutEdges(plan.Name).Where(e => e.Kind == EdgeKind.Parallel && graph.FindNode(e.To) is not null).DistinctBy(e => e.To, StringComparer.Ordinal).ToList();
             if (branches.Count == 0)
             {
                 continue;

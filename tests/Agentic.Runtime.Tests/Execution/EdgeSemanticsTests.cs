@@ -175,6 +175,41 @@ public class EdgeSemanticsTests
         Assert.Contains("cannot apply '*' to a string and a number", outcome.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("result.count", "gives the number 3")]
+    [InlineData("result.name", "gives the string x")]
+    public async Task NonBooleanCondition_FailsTheLifetime_InsteadOfCountingAsTrue(string when, string expected)
+    {
+        await using var t = new TestRuntime();
+        var graph = new GraphBuilder("non-boolean")
+            .Task("a", "echo", o => o.Config(new { name = "x", count = 3 }))
+            .Plan("p", "all")
+            .Edge("a", "p", when: when).Final("p")
+            .Build();
+
+        var (outcome, _) = await t.RunAsync(graph);
+
+        Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
+        Assert.Contains("a condition must give true or false", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(expected, outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingFieldInACondition_CountsAsFalse()
+    {
+        await using var t = new TestRuntime();
+        var graph = new GraphBuilder("missing")
+            .Task("a", "echo")
+            .Plan("never", "all").Plan("always", "all")
+            .Edge("a", "never", when: "result.absent").Edge("a", "always").Final("never").Final("always")
+            .Build();
+
+        var (outcome, journal) = await t.RunAsync(graph);
+
+        Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
+        Assert.DoesNotContain(journal.OfType<ExecutionEntry>(), e => e.NodeName == "never");
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)
