@@ -27,6 +27,7 @@ internal sealed partial class TenantBudget
     private long _charged;
     private int _writeAsked;
     private volatile TenantStanding? _standing;
+    private string? _unreadable;
 
     public TenantBudget(string tenantId, IActorRef<object> actor, ILogger logger)
     {
@@ -38,6 +39,12 @@ internal sealed partial class TenantBudget
     }
 
     public string TenantId { get; }
+
+    /// <summary>Lifetimes holding this budget (<see cref="TenantGuardrails.Acquire"/>); changed under the guardrails' lock.</summary>
+    internal int Users { get; set; }
+
+    /// <summary>When <see cref="Users"/> last fell to 0 (a <see cref="TimeProvider"/> timestamp).</summary>
+    internal long IdleSince { get; set; }
 
     /// <summary>The tenant's guardrail actor.</summary>
     public IActorRef<object> Actor { get; }
@@ -53,6 +60,20 @@ internal sealed partial class TenantBudget
 
     /// <summary>Charges (counted as <see cref="Charged"/> counts them) the store is known to hold. Written by the actor.</summary>
     public long Stored { get; set; }
+
+    /// <summary>
+    /// Why the tenant's ledger could not be read, as the decision every lifetime of the tenant is refused with; null
+    /// while it is usable. Counting afresh would let a tenant spend its budget again: refusing is the safe side.
+    /// </summary>
+    public PolicyDecision? Refusal(string policySetVersion) =>
+        Volatile.Read(ref _unreadable) is { } reason
+            ? new PolicyDecision("tenant-ledger", PolicyScope.Tenant, PolicyAction.AbortLifetime, $"the guardrail ledger of tenant {TenantId} cannot be read ({reason}); its lifetimes are refused until it is repaired", double.NaN, double.NaN, policySetVersion)
+            : null;
+
+    public bool IsUnreadable => Volatile.Read(ref _unreadable) is not null;
+
+    /// <summary>The ledger could not be read: refuse the tenant's lifetimes instead of counting afresh.</summary>
+    public void Unreadable(string reason) => Volatile.Write(ref _unreadable, reason);
 
     /// <summary>Takes the ledger the actor read (or started afresh). Once only.</summary>
     public void Load(TenantLedger ledger)
@@ -120,6 +141,12 @@ internal sealed partial class TenantBudget
     {
         lock (_gate)
         {
+            if (Refusal(set.Version) is { } refusal)
+            {
+                _standing = new TenantStanding(set.Version, [], null, refusal);
+                return _standing;
+            }
+
             Publish(set, now, force: true);
             return _standing!;
         }

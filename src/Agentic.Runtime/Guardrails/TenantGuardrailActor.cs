@@ -13,8 +13,12 @@ namespace Agentic.Runtime.Guardrails;
 /// durable, so the stored ledger never counts less than the journal; with a store without I/O (in memory) the
 /// ledger is written behind and nobody waits.
 /// </summary>
-internal sealed partial class TenantGuardrailActor(IActorRef<object> self, TenantBudget budget, TenantGuardrails services) : IActor<object>
+internal sealed partial class TenantGuardrailActor(IActorRef<object> self, TenantGuardrails services) : IActor<object>
 {
+    // Looked up per message, not held: an idle budget may be evicted while this activation lives on, and the next
+    // message must then work on the budget lifetimes use now (loading it afresh from the store).
+    private TenantBudget Budget => services.For(self.Key);
+
     /// <summary>How often at most a ledger nobody waits for is written (a store without I/O: durability is moot).</summary>
     internal static readonly TimeSpan WriteBehindInterval = TimeSpan.FromMilliseconds(200);
 
@@ -27,13 +31,14 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
 
     public void Receive(object message)
     {
+        var budget = Budget;
         if (_loadingBuffer is not null && message is not TenantLedgerLoaded)
         {
             _loadingBuffer.Add(message);
             return;
         }
 
-        if (!budget.IsLoaded && message is not TenantLedgerLoaded)
+        if (!budget.IsLoaded && !budget.IsUnreadable && message is not TenantLedgerLoaded)
         {
             _loadingBuffer = [message];
             var store = services.Store;
@@ -88,14 +93,20 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
 
     private void Loaded(TenantLedgerLoaded loaded)
     {
+        var budget = Budget;
         if (loaded.Failure is not null)
         {
-            // Refusing every execution of the tenant forever would be worse than counting afresh; say so loudly.
+            // Counting afresh would hand the tenant its budget again (a bypass): its lifetimes are refused instead, each
+            // with a decision saying why, until the ledger is repaired and the runtime restarted.
             Interlocked.Increment(ref services.LedgerResetsField);
             LogLedgerUnreadable(services.Logger, self.Key, loaded.Failure);
+            budget.Unreadable(loaded.Failure);
+        }
+        else
+        {
+            budget.Load(loaded.Ledger ?? new TenantLedger(self.Key));
         }
 
-        budget.Load(loaded.Ledger ?? new TenantLedger(self.Key));
         var buffered = _loadingBuffer ?? [];
         _loadingBuffer = null;
         foreach (var message in buffered)
@@ -107,6 +118,13 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
     /// <summary>Writes the ledger with every charge made since the last write, off the actor; one write at a time.</summary>
     private void Flush()
     {
+        var budget = Budget;
+        if (!budget.IsLoaded)
+        {
+            // Unreadable: nothing is charged, so nothing is written (a write would replace what could not be read).
+            return;
+        }
+
         if (_writing || (budget.Charged <= budget.Stored && _waiting.Count == 0))
         {
             return;
@@ -133,6 +151,7 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
 
     private void Written(TenantLedgerWritten written)
     {
+        var budget = Budget;
         _writing = false;
         if (written.Error is { } error)
         {
@@ -171,7 +190,7 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Tenant}: its guardrail ledger could not be read ({Failure}); counting its usage afresh from now")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Tenant}: its guardrail ledger could not be read ({Failure}); its lifetimes are refused until it is repaired")]
     private static partial void LogLedgerUnreadable(ILogger logger, string tenant, string failure);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Tenant}: its guardrail ledger could not be written; retrying with the next charge")]

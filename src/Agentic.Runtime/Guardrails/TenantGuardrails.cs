@@ -11,6 +11,9 @@ internal sealed partial class TenantGuardrails : IDisposable
     private readonly ConcurrentDictionary<string, TenantBudget> _budgets = new(StringComparer.Ordinal);
     private readonly ActorHost<TenantGuardrailActor, object> _host;
     private readonly ConcurrentDictionary<Task, byte> _writes = new();
+    private readonly Lock _users = new();
+    private readonly TimeSpan _idleTimeout;
+    private readonly ITimer _evictTimer;
     internal long LedgerResetsField;
 
     public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, ActorHostOptions options, ILogger logger)
@@ -22,7 +25,9 @@ internal sealed partial class TenantGuardrails : IDisposable
         // A tenant's actor is shared by all its lifetimes (durable-charge waits) and its turns are short: yielding after
         // the lifetimes' 64 messages would queue it behind thousands of them on every turn, so it drains far more per turn.
         var tenantOptions = new ActorHostOptions { MaxActivations = options.MaxActivations, IdleTimeout = options.IdleTimeout, MessagesPerTurn = Math.Max(options.MessagesPerTurn, 4096) };
-        _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, For(self.Key), this), tenantOptions, time, logger);
+        _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, this), tenantOptions, time, logger);
+        _idleTimeout = options.IdleTimeout;
+        _evictTimer = time.CreateTimer(_ => EvictIdle(_idleTimeout), null, options.IdleTimeout, options.IdleTimeout);
     }
 
     public IPolicySource Policies { get; }
@@ -33,12 +38,68 @@ internal sealed partial class TenantGuardrails : IDisposable
 
     public ILogger Logger { get; }
 
-    /// <summary>Ledgers that could not be read at activation and were started afresh.</summary>
+    /// <summary>Ledgers that could not be read at activation (their tenants' lifetimes are refused).</summary>
     public long LedgerResets => Interlocked.Read(ref LedgerResetsField);
 
+    /// <summary>Tenants whose budget is in memory now (tenants idle past the idle timeout are evicted).</summary>
+    public int BudgetsInMemory => _budgets.Count;
+
+    /// <summary>The tenant's budget as its actor uses it (created, and loaded by the actor, on first use).</summary>
     public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id => new TenantBudget(id, _host.Ref(id), Logger));
 
-    public void Dispose() => _host.Dispose();
+    /// <summary>
+    /// The tenant's budget for a lifetime that will charge it: held in memory until every lifetime using it
+    /// <see cref="Release"/>s it, so that no two budgets of one tenant ever exist at once.
+    /// </summary>
+    public TenantBudget Acquire(string tenantId)
+    {
+        lock (_users)
+        {
+            var budget = For(tenantId);
+            budget.Users++;
+            return budget;
+        }
+    }
+
+    /// <summary>A lifetime no longer uses the budget (it settled); it may be evicted once idle and fully stored.</summary>
+    public void Release(TenantBudget budget)
+    {
+        lock (_users)
+        {
+            if (--budget.Users == 0)
+            {
+                budget.IdleSince = Time.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the budgets nobody uses, idle for <paramref name="idleFor"/>, whose charges are all stored (or whose
+    /// ledger could not be read: a later use reads it again). A tenant's next use loads its ledger from the store.
+    /// </summary>
+    public int EvictIdle(TimeSpan idleFor)
+    {
+        var evicted = 0;
+        lock (_users)
+        {
+            foreach (var (tenant, budget) in _budgets)
+            {
+                if (budget.Users == 0 && (budget.IsUnreadable || !budget.IsLoaded || budget.Charged <= budget.Stored) &&
+                    Time.GetElapsedTime(budget.IdleSince) >= idleFor && _budgets.TryRemove(new KeyValuePair<string, TenantBudget>(tenant, budget)))
+                {
+                    evicted++;
+                }
+            }
+        }
+
+        return evicted;
+    }
+
+    public void Dispose()
+    {
+        _evictTimer.Dispose();
+        _host.Dispose();
+    }
 
     /// <summary>Runs a ledger write off the actors, tracked so that shutdown waits for it before the store closes.</summary>
     public void Write(Func<Task> write)

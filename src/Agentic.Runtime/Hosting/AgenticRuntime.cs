@@ -73,6 +73,9 @@ public sealed class AgenticRuntime : IAsyncDisposable
     /// <summary>What re-activations from the journal cost: records applied, snapshots used, ignored and taken.</summary>
     public ActivationCounters Activations => _services.Counters;
 
+    /// <summary>The tenants' guardrail budgets (null without policies).</summary>
+    internal TenantGuardrails? Tenants => _services.Tenants;
+
     /// <summary>Lifetime actors currently activated.</summary>
     public int LiveActivations => _host.ActivationCount;
 

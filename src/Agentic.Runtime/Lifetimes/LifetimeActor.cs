@@ -262,7 +262,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         UsageSample? sample = null;
-        var verdict = run.Prompt is null ? Judge(run.Request.ExecutionId, run.Telemetry, out sample) : default;
+        // A waiting execution's usage (an LLM call that drafted the question) is charged like any other; its record
+        // carries no decision, so a budget it exhausts stops the lifetime's next dispatch.
+        var verdict = Judge(run.Request.ExecutionId, run.Telemetry, out sample);
         if (sample is { } charged && _chargesTenant && services.Tenants is not null)
         {
             ChargeTenant(run, verdict, charged);
@@ -280,10 +282,16 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private void ChargeTenant(NodeRun run, PolicyVerdict local, in UsageSample sample)
     {
         var machine = _machine!;
-        _tenant ??= services.Tenants!.For(machine.TenantId);
+        _tenant ??= services.Tenants!.Acquire(machine.TenantId);
         var set = _policySet!;
         var now = services.Time.GetUtcNow();
         _tenantTotals ??= new TenantTotalsBefore();
+        if (_tenant.Refusal(set.Version) is { } refused)
+        {
+            Record(run, new PolicyVerdict(refused, refused.PolicySetVersion), now);
+            return;
+        }
+
         if (_uncharged.Count > 0 || !_tenant.TryCharge(set, _tenantPolicies, sample, now, _tenantTotals, out var charge, out var standingFollows))
         {
             _uncharged.Add(new PendingOutcome(run, local, sample));
@@ -417,7 +425,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         var machine = _machine!;
-        _tenant ??= tenants.For(machine.TenantId);
+        _tenant ??= tenants.Acquire(machine.TenantId);
         var standing = _tenant.Standing;
         if (standing is null || standing.PolicySetVersion != set.Version ||
             (standing.Holding.Count > 0 && standing.ValidUntil is { } until && services.Time.GetUtcNow() >= until))
@@ -427,7 +435,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return false;
         }
 
-        if (standing.Holding.Count == 0 || standing.For(machine.TenantId, machine.Graph.Name) is not { } decision)
+        if (!standing.Restricts || standing.For(machine.TenantId, machine.Graph.Name) is not { } decision)
         {
             return true;
         }
@@ -711,6 +719,13 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void NotifySettled()
     {
+        if (_tenant is { } tenant && IsSettled)
+        {
+            // Nothing of this lifetime will charge until it runs again: let the tenant's budget go (re-acquired then).
+            _tenant = null;
+            services.Tenants!.Release(tenant);
+        }
+
         if (_settleWaiters.Count == 0 || !IsSettled || _machine is null)
         {
             return;

@@ -27,7 +27,7 @@ internal abstract class DelegatingJournalStore : IJournalStore
 
     public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken) => Inner.WriteSnapshotAsync(snapshot, cancellationToken);
 
-    public ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) => Inner.ReadTenantLedgerAsync(tenantId, cancellationToken);
+    public virtual ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) => Inner.ReadTenantLedgerAsync(tenantId, cancellationToken);
 
     public virtual ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken) => Inner.WriteTenantLedgerAsync(state, cancellationToken);
 
