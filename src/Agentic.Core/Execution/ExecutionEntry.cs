@@ -93,11 +93,12 @@ public sealed class ExecutionEntry : JournalEntry
         string? executionId = null,
         string? nodeName = null,
         IReadOnlyList<string>? parentIds = null,
-        string? idempotencyKey = null) => new()
+        string? idempotencyKey = null,
+        DateTimeOffset? recordedAt = null) => new()
     {
         LifetimeId = lifetimeId ?? LifetimeId,
         Sequence = sequence ?? Sequence,
-        RecordedAt = RecordedAt,
+        RecordedAt = recordedAt ?? RecordedAt,
         ExecutionId = executionId ?? ExecutionId,
         NodeName = nodeName ?? NodeName,
         NodeKind = NodeKind,

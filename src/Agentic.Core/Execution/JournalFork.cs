@@ -3,10 +3,12 @@ namespace Agentic.Core.Execution;
 /// <summary>
 /// Builds the first records of a fork: the parent's records up to the fork point, re-keyed to the fork's lifetime id
 /// (execution ids are derived from it), the start record naming the parent and the fork point. The parent is untouched.
+/// The copies are recorded when the fork is made (<c>recordedAt</c>): the fork's journal never claims records older than
+/// the fork; when each copied execution ran stays in its <see cref="ExecutionEntry.StartedAt"/>.
 /// </summary>
 public static class JournalFork
 {
-    public static IReadOnlyList<JournalEntry> Rewrite(IReadOnlyList<JournalEntry> parentPrefix, string forkId, long fromSequence)
+    public static IReadOnlyList<JournalEntry> Rewrite(IReadOnlyList<JournalEntry> parentPrefix, string forkId, long fromSequence, DateTimeOffset? recordedAt = null)
     {
         ArgumentNullException.ThrowIfNull(parentPrefix);
         ArgumentException.ThrowIfNullOrWhiteSpace(forkId);
@@ -36,7 +38,7 @@ public static class JournalFork
                 {
                     LifetimeId = forkId,
                     Sequence = s.Sequence,
-                    RecordedAt = s.RecordedAt,
+                    RecordedAt = recordedAt ?? s.RecordedAt,
                     TenantId = s.TenantId,
                     GraphName = s.GraphName,
                     GraphVersion = s.GraphVersion,
@@ -54,8 +56,9 @@ public static class JournalFork
                     lifetimeId: forkId,
                     executionId: Rekey(e.ExecutionId, parentId, forkId),
                     parentIds: e.ParentIds.Select(p => Rekey(p, parentId, forkId)).ToArray(),
-                    idempotencyKey: Rekey(e.IdempotencyKey, parentId, forkId)),
-                ControlEntry c => new ControlEntry { LifetimeId = forkId, Sequence = c.Sequence, RecordedAt = c.RecordedAt, Action = c.Action, Actor = c.Actor, Reason = c.Reason },
+                    idempotencyKey: Rekey(e.IdempotencyKey, parentId, forkId),
+                    recordedAt: recordedAt),
+                ControlEntry c => new ControlEntry { LifetimeId = forkId, Sequence = c.Sequence, RecordedAt = recordedAt ?? c.RecordedAt, Action = c.Action, Actor = c.Actor, Reason = c.Reason, Decision = c.Decision },
                 LifetimeEndedEntry => throw new ArgumentOutOfRangeException(nameof(fromSequence), fromSequence, $"record {entry.Sequence} of lifetime {parentId} is its end; fork from an earlier record"),
                 _ => throw new ArgumentException($"unknown journal entry type {entry.GetType().Name}", nameof(parentPrefix)),
             });

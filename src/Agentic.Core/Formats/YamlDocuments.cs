@@ -107,7 +107,13 @@ internal static class YamlDocuments
                     Count(1, e);
                     break;
                 case AnchorAlias alias:
-                    // An alias to an anchor not yet closed is a cycle; YamlDotNet refuses it when it loads.
+                    // An alias inside its own anchor makes a cycle: YamlDotNet builds it, and hashing it as a key or
+                    // walking it as config then recurses without end.
+                    if (open.Any(frame => frame.Anchor == alias.Value.Value))
+                    {
+                        throw new YamlException(e.Start, e.End, $"alias '*{alias.Value.Value}' is inside its own anchor '&{alias.Value.Value}' (a cycle)");
+                    }
+
                     Count(anchors.TryGetValue(alias.Value.Value, out var size) ? size : 1, e);
                     break;
             }

@@ -266,7 +266,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var records = await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false);
         var id = forkId ?? NewLifetimeId();
-        var prefix = JournalFork.Rewrite(records, id, fromSequence);
+        var prefix = JournalFork.Rewrite(records, id, fromSequence, _time.GetUtcNow());
         var start = (LifetimeStartedEntry)prefix[0];
         if (LifetimeSettings.Of(start) != Settings)
         {

@@ -154,6 +154,27 @@ public sealed class LifetimeStateMachineTests
         Assert.True(replayed.IsPaused);
     }
 
+    [Fact]
+    public void AFork_RecordsItsCopiesWhenItIsMade_KeepingWhenEachExecutionRan_AndControlDecisions()
+    {
+        var machine = LifetimeStateMachine.Create(Loop(), Id, "tenant", Payload.EmptyObject, 100);
+        var dispatch = new List<ExecutionRequest>();
+        var start = machine.CreateStartEntry(At, "/policies", "/prices.yaml");
+        machine.Apply(start, dispatch);
+        var done = machine.RecordCompleted(Single(dispatch).ExecutionId, Payload.EmptyObject, null, ExecutionTelemetry.None, At, At.AddSeconds(1), default)!;
+        var decision = new PolicyDecision("cap", PolicyScope.Lifetime, PolicyAction.PauseLifetime, "max(iteration_idx)", 5, 5, "v7");
+        var pause = new ControlEntry { LifetimeId = Id, Sequence = 3, RecordedAt = At.AddSeconds(2), Action = LifetimeControl.Pause, Actor = "guardrail", Decision = decision };
+        var forkedAt = At.AddDays(3);
+
+        var fork = JournalFork.Rewrite([start, done, pause], "lt-9", fromSequence: 3, forkedAt);
+
+        Assert.All(fork, r => Assert.Equal(forkedAt, r.RecordedAt));
+        Assert.Equal(At, Assert.IsType<ExecutionEntry>(fork[1]).StartedAt);
+        Assert.Equal(decision, Assert.IsType<ControlEntry>(fork[2]).Decision);
+        var started = Assert.IsType<LifetimeStartedEntry>(fork[0]);
+        Assert.Equal(("/policies", "/prices.yaml"), (started.PolicySource, started.PriceSource));
+    }
+
     private static (LifetimeStateMachine Machine, List<ExecutionRequest> Dispatch) Started(AgentGraph graph, string id = Id)
     {
         var machine = LifetimeStateMachine.Create(graph, id, "tenant", Payload.EmptyObject, 100);
