@@ -51,8 +51,9 @@ internal sealed class CliIo
         });
         if (!isTerminal)
         {
-            // Piped or captured output is read by tools and logs: do not wrap lines at a guessed 80 columns.
-            console.Profile.Width = 240;
+            // Piped or captured output is read by tools and logs: never wrap a line (an error message split over two
+            // lines breaks grep). Nothing here expands to the width, so a wide profile pads nothing.
+            console.Profile.Width = 32_768;
         }
 
         return console;

@@ -8,35 +8,8 @@ namespace Agentic.Cli.Tests;
 /// The CLI under bad input and storage faults: one exit-code table for every command, one line naming what is wrong
 /// (never a stack trace), nothing stored changed by a refused command.
 /// </summary>
-public sealed class CliHardeningTests : IDisposable
+public sealed class CliHardeningTests() : CliFolder("agentic-hard-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("agentic-hard-").FullName;
-
-    private string Db => Path.Combine(_dir, "agentic.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private static string Sample(string name) => Path.Combine(RepoPaths.Root, "samples", name, "graph.yaml");
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AgenticCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     private static void AssertOneLineError(string error)
     {
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
@@ -97,7 +70,7 @@ public sealed class CliHardeningTests : IDisposable
     [InlineData("folder", null, "is a directory")]
     public async Task UnusableJournal_Exits4_WithOneLine(string name, string? content, string expected)
     {
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(Folder, name);
         if (content is null)
         {
             Directory.CreateDirectory(path);
@@ -130,7 +103,7 @@ public sealed class CliHardeningTests : IDisposable
         var before = await File.ReadAllBytesAsync(Db);
 
         // Root writes any file, so the refusal is checked as an unprivileged user (nobody) when the tests run as root.
-        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         File.SetUnixFileMode(Db, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var (code, output, error) = await RunProcess(asUnprivileged: Environment.UserName == "root", "run", Sample("hello"), "--db", Db, "--output", "json");
 
@@ -196,7 +169,7 @@ public sealed class CliHardeningTests : IDisposable
         {
             var (code, _, error) = await Run(command);
             Assert.Equal(ExitCodes.InvalidInput, code);
-            Assert.Contains(Path.Combine(_dir, where), error, StringComparison.Ordinal);
+            Assert.Contains(Path.Combine(Folder, where), error, StringComparison.Ordinal);
             Assert.Contains(what, error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         }
@@ -207,7 +180,7 @@ public sealed class CliHardeningTests : IDisposable
     [Fact]
     public async Task NonUtf8Graph_IsRefusedAtTheBadByte()
     {
-        var path = Path.Combine(_dir, "latin1.yaml");
+        var path = Path.Combine(Folder, "latin1.yaml");
         await File.WriteAllBytesAsync(path, [.. "graph: caf"u8, 0xE9, .. "\nversion: 1.0.0\nnodes: []\nedges: []\n"u8]);
         var (code, _, error) = await Run("validate", path);
         Assert.Equal(ExitCodes.InvalidInput, code);
@@ -218,7 +191,7 @@ public sealed class CliHardeningTests : IDisposable
     [Fact]
     public async Task Resume_RestoresThePoliciesAndPrices_TheLifetimeStartedWith()
     {
-        var policies = Path.Combine(_dir, "policies");
+        var policies = Path.Combine(Folder, "policies");
         Directory.CreateDirectory(policies);
         File.Copy(Path.Combine(RepoPaths.Root, "samples", "policies", "guardrails.yaml"), Path.Combine(policies, "guardrails.yaml"));
         var (code, json, error) = await Run("run", Sample("hello"), "--db", Db, "--policies", policies, "--output", "json");
@@ -251,9 +224,49 @@ public sealed class CliHardeningTests : IDisposable
         Assert.DoesNotContain("\\u00", json, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The CLI's files in a folder anyone may read: the checkout may sit under a folder user nobody cannot enter
+    /// (/root). Only the assemblies, their JSON and this platform's native SQLite are copied.
+    /// </summary>
+    private static readonly Lazy<string> CopyForUnprivileged = new(() =>
+    {
+        var target = Directory.CreateTempSubdirectory("agentic-cli-copy-").FullName;
+        var everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(target, everyone);
+        }
+
+        var source = AppContext.BaseDirectory;
+        foreach (var file in Directory.EnumerateFiles(source).Where(f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        if (Directory.Exists(Path.Combine(source, "runtimes")))
+        {
+            foreach (var file in Directory.EnumerateDirectories(Path.Combine(source, "runtimes"), "linux*").SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)))
+            {
+                var to = Path.Combine(target, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(file, to);
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                foreach (var dir in Directory.EnumerateDirectories(Path.Combine(target, "runtimes"), "*", SearchOption.AllDirectories).Prepend(Path.Combine(target, "runtimes")))
+                {
+                    File.SetUnixFileMode(dir, everyone);
+                }
+            }
+        }
+
+        return target;
+    });
+
     private static async Task<(int Code, string Out, string Err)> RunProcess(bool asUnprivileged, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "agentic.dll");
+        var dll = Path.Combine(asUnprivileged ? CopyForUnprivileged.Value : AppContext.BaseDirectory, "agentic.dll");
         var info = new ProcessStartInfo(asUnprivileged ? "setpriv" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (asUnprivileged)
         {

@@ -2,31 +2,8 @@ using System.Text.Json;
 
 namespace Agentic.Cli.Tests;
 
-public sealed class CliTests : IDisposable
+public sealed class CliTests() : CliFolder("agentic-cli-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("agentic-cli-").FullName;
-
-    private string Db => Path.Combine(_dir, "agentic.db");
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string Sample(string name) => Path.Combine(RepoPaths.Root, "samples", name, "graph.yaml");
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AgenticCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     [Fact]
     public async Task RunWithPolicies_PausesAtTheLoopCap_AndPolicyValidateNamesEveryProblem()
     {
@@ -37,7 +14,7 @@ public sealed class CliTests : IDisposable
             Assert.Equal(("paused", 6), (json.RootElement.GetProperty("status").GetString(), json.RootElement.GetProperty("iterations").GetInt32()));
         }
 
-        var bad = Path.Combine(_dir, "bad.yaml");
+        var bad = Path.Combine(Folder, "bad.yaml");
         await File.WriteAllTextAsync(bad, "policies:\n  - { name: x, scope: lifetime, when: \"max(iter) > 1\", action: stop }\n");
         var (badCode, _, err) = await Run("policy", "validate", bad);
         Assert.Equal(2, badCode);
@@ -91,7 +68,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task CodingAgent_IsStoppedByATenantBudget_TheDecisionIsInItsJournal_AndUsageAddsUp()
     {
-        var policies = Path.Combine(_dir, "tenant.yaml");
+        var policies = Path.Combine(Folder, "tenant.yaml");
         await File.WriteAllTextAsync(policies, "policies:\n  - { name: acme-tokens, scope: tenant, window: 24h, when: \"sum(tokens_used) > 300\", action: abort_lifetime }\n");
         var prices = Path.Combine(RepoPaths.Root, "samples", "prices.yaml");
         string[] RunAgent() => ["run", Path.Combine(RepoPaths.Root, "samples", "coding-agent"), "--db", Db, "--policies", policies, "--prices", prices, "--tenant", "acme", "--output", "json"];

@@ -59,7 +59,17 @@ public sealed class CrashRecoveryTests : IDisposable
         await using (var store = new SqliteJournalStore(new SqliteJournalOptions { Path = db }))
         {
             // The kill really cut lifetimes off mid-run.
-            Assert.True((await store.ListUnfinishedAsync(default)).Count > 0, $"no unfinished lifetime after the kill ({atKill} records)");
+            var unfinished = await store.ListUnfinishedAsync(default);
+            Assert.True(unfinished.Count > 0, $"no unfinished lifetime after the kill ({atKill} records)");
+
+            // A writer killed mid-transaction leaves whole batches only: the file is intact and every record that is
+            // there decodes, in a gapless prefix of its lifetime.
+            Assert.Equal("ok", IntegrityCheck(db));
+            foreach (var id in unfinished)
+            {
+                var records = await store.ReadAsync(id, 1, default).ToListAsync();
+                Assert.Equal(Enumerable.Range(1, records.Count).Select(n => (long)n), records.Select(r => r.Sequence));
+            }
         }
 
         var (code, output, error) = await RunAgentic("resume", "--db", db, "--output", "json");
@@ -91,6 +101,15 @@ public sealed class CrashRecoveryTests : IDisposable
         }
 
         Assert.True(reRun > 0, "no execution was dispatched again: the kill did not interrupt any execution");
+    }
+
+    private static string IntegrityCheck(string db)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        return (string)command.ExecuteScalar()!;
     }
 
     private static long Rows(string db, string where)

@@ -14,7 +14,7 @@ internal static class ResumeCommand
 {
     public static Command Create(CliIo io)
     {
-        var idArg = new Argument<string?>("lifetime-id") { Description = "a paused lifetime to resume (omit to recover every unfinished lifetime)", Arity = ArgumentArity.ZeroOrOne };
+        var idArg = new Argument<string?>("lifetime-id") { Description = "a paused lifetime to resume (omit to recover every unfinished lifetime)", Arity = ArgumentArity.ZeroOrOne, HelpName = "lifetime-id (optional)" };
         var db = CliOptions.Db();
         var output = CliOptions.Output();
         var reason = CliOptions.Reason();
@@ -97,7 +97,8 @@ internal static class ResumeCommand
         }
 
         var code = SettledSummary.Print(io, views, TimeProvider.System.GetElapsedTime(started), json, "recovered", "recovered", "recovery_ms", listLifetimes: true, failures);
-        return failures.Count > 0 && code == ExitCodes.Completed ? ExitCodes.FailedOrAborted : code;
+        // A lifetime that could not be recovered is a failure, whatever the others did.
+        return failures.Count > 0 ? ExitCodes.FailedOrAborted : code;
     }
 
     /// <summary>A line every second while lifetimes settle, so that a long recovery shows it is moving.</summary>

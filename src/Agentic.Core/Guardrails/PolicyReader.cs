@@ -146,7 +146,7 @@ public sealed class PolicyReader
                 // Point at the character: a plain scalar starts at its mark, a quoted one a character later.
                 var offset = node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 1 : 0;
                 var at = node.Start.Line == node.End.Line ? (int)node.Start.Column + offset + ex.Position : (int)node.Start.Column;
-                _diagnostics.Add(new GraphDiagnostic(DiagnosticSeverity.Error, "AP009", $"policy '{name}': invalid condition: {ex.Reason} (in \"{whenText}\")", new SourceLocation(_file, (int)node.Start.Line, at)));
+                _diagnostics.Add(new GraphDiagnostic(DiagnosticSeverity.Error, "AP009", $"policy '{name}': invalid condition: {ex.Reason} (in \"{(whenText.Length <= 120 ? whenText : string.Concat(whenText.AsSpan(0, 119), "…"))}\")", new SourceLocation(_file, (int)node.Start.Line, at)));
             }
         }
 
