@@ -38,23 +38,8 @@ public sealed class AgenticRuntime : IAsyncDisposable
         Nodes = nodes;
         _options = options;
         _time = time;
-        Writer = new JournalWriter(store, options.JournalMaxBatch, loggerFactory.CreateLogger<JournalWriter>());
-        ArgumentOutOfRangeException.ThrowIfNegative(options.InlineResultLimit);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.SnapshotEvery);
-        _services = new LifetimeServices(Writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies)
-        {
-            Settings = new LifetimeSettings(policies?.Origin, prices is null || prices.IsEmpty ? null : prices.Source),
-        };
-        foreach (var observer in observers ?? [])
-        {
-            _services.AddObserver(observer);
-        }
-
-        if (policies is not null)
-        {
-            _services.Tenants = new TenantGuardrails(policies, store, time, options.Actors, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"));
-        }
-
+        _services = LifetimeServices.Create(nodes, store, options, time, loggerFactory, observers, blobs, policies, prices);
+        Writer = _services.Journal;
         _host = new ActorHost<LifetimeActor, object>(self => new LifetimeActor(self, _services), options.Actors, time, loggerFactory.CreateLogger("Agentic.Runtime.Actors"));
     }
 
@@ -299,13 +284,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
         }
 
         _host.Dispose();
-        if (_services.Tenants is { } tenants)
-        {
-            tenants.Dispose();
-            await tenants.DrainAsync().ConfigureAwait(false);
-        }
-
-        await Writer.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
     }
 
     private Task<LifetimeView> Control(string lifetimeId, LifetimeControl action, string actor, string? reason)

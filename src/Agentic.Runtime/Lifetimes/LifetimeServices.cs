@@ -1,13 +1,54 @@
 using Agentic.Runtime.Blobs;
+using Microsoft.Extensions.Logging;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Nodes;
 using Agentic.Runtime.Workers;
 
 namespace Agentic.Runtime.Lifetimes;
 
-/// <summary>What every lifetime actor shares: journal writer, workers, node registry, clock and observers.</summary>
-internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null)
+/// <summary>
+/// What every lifetime actor shares: journal writer, workers, node registry, clock and observers. One per host (the
+/// embedded runtime, or a silo hosting lifetime grains): the orchestration is written once and hosted by either.
+/// </summary>
+internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null) : IAsyncDisposable
 {
+    /// <summary>Everything a host needs to run lifetimes over <paramref name="store"/>, from the runtime's options.</summary>
+    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.InlineResultLimit);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SnapshotEvery);
+        var writer = new JournalWriter(store, options.JournalMaxBatch, loggerFactory.CreateLogger<JournalWriter>());
+        var services = new LifetimeServices(writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies)
+        {
+            Settings = new LifetimeSettings(policies?.Origin, prices is null || prices.IsEmpty ? null : prices.Source),
+        };
+        foreach (var observer in observers ?? [])
+        {
+            services.AddObserver(observer);
+        }
+
+        if (policies is not null)
+        {
+            services.Tenants = new Guardrails.TenantGuardrails(policies, store, time, options.Actors, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"));
+        }
+
+        return services;
+    }
+
+    /// <summary>Stores the tenants' ledgers and flushes the journal (after the lifetimes stopped taking messages).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Tenants is { } tenants)
+        {
+            tenants.Dispose();
+            await tenants.DrainAsync().ConfigureAwait(false);
+        }
+
+        await Journal.DisposeAsync().ConfigureAwait(false);
+    }
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<LifetimeOutcome>> _outcomes = new(StringComparer.Ordinal);
     private IJournalObserver[] _observers = [];
 

@@ -1,0 +1,156 @@
+using Orleans.Concurrency;
+using Agentic.Core.Execution;
+using Agentic.Core.Graphs;
+using Agentic.Core.Validation;
+using Agentic.Runtime.Actors;
+using Agentic.Runtime.Lifetimes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agentic.Orleans;
+
+/// <summary>
+/// Hosts one lifetime's <see cref="LifetimeActor"/>, the runtime's one orchestration, as a grain. The actor receives
+/// one message at a time on the activation's scheduler: grain calls deliver commands in their turn, and completions
+/// from the journal writer and the workers are posted back onto that scheduler, so no call ever awaits a node or a
+/// write while holding the grain (calls interleave; the actor's turns never overlap). Parked lifetimes deactivate;
+/// the next call re-activates from the journal.
+/// </summary>
+[Reentrant]
+internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef<object>
+{
+    // Long-running nodes are not calls: keep the activation while anything is in flight, whatever the idle collector thinks.
+    private static readonly TimeSpan KeepAliveWhileBusy = TimeSpan.FromMinutes(30);
+
+    private readonly LifetimeServices _services;
+    private LifetimeActor? _actor;
+    private TaskScheduler? _scheduler;
+    private volatile bool _deactivated;
+
+    public AgentLifetimeGrain(IServiceProvider services) => _services = services.GetRequiredService<LifetimeServices>();
+
+    public string Key => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _scheduler = TaskScheduler.Current;
+        _actor = new LifetimeActor(this, _services);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivated = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>From any thread (a durable record, a finished node, a retry timer): the message becomes a turn of this activation.</summary>
+    public void Post(object message) =>
+        Task.Factory.StartNew(static state => ((DeliveryState)state!).Deliver(), new DeliveryState(this, message), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler!);
+
+    public async Task<LifetimeState> StartAsync(StartLifetimeCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        AgentGraph graph;
+        try
+        {
+            graph = CanonicalGraph.FromJson(command.GraphJson);
+            GraphValidator.EnsureValid(graph, _services.Nodes);
+        }
+        catch (Exception ex) when (ex is GraphValidationException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or Core.Expressions.ExpressionException)
+        {
+            // Callers may be on another silo or a client: refusals travel as exceptions every caller can read.
+            throw new ArgumentException($"graph refused: {ex.Message}", nameof(command));
+        }
+
+        var cap = command.IterationCap ?? graph.IterationCap ?? AgentGraph.DefaultIterationCap;
+        if (cap < 1)
+        {
+            throw new ArgumentException($"iteration cap must be at least 1, got {cap}", nameof(command));
+        }
+
+        // A fresh activation knows nothing of the store: a lifetime id is used once, whichever silo saw it first.
+        await foreach (var _ in _services.Store.ReadAsync(Key, 1, CancellationToken.None))
+        {
+            throw new InvalidOperationException($"lifetime {Key} already exists");
+        }
+
+        _ = _services.Outcome(Key);
+        Deliver(new StartLifetime(graph, command.TenantId, ToPayload(command.Input) ?? Payload.EmptyObject, cap));
+        return await Ask(reply => new InspectLifetime(reply));
+    }
+
+    public Task<LifetimeState> InspectAsync() => Ask(reply => new InspectLifetime(reply));
+
+    public Task<LifetimeState> ActivateAsync() => Ask(reply => new ActivateLifetime(reply));
+
+    public Task<LifetimeState> WhenSettledAsync() => Ask(reply => new AwaitSettled(reply));
+
+    public Task<LifetimeState> PauseAsync(string actor, string? reason) => Control(LifetimeControl.Pause, actor, reason);
+
+    public Task<LifetimeState> ResumeAsync(string actor, string? reason) => Control(LifetimeControl.Resume, actor, reason);
+
+    public Task<LifetimeState> AbortAsync(string actor, string? reason) => Control(LifetimeControl.Abort, actor, reason);
+
+    public async Task<LifetimeState> ProvideInputAsync(string executionId, PayloadData input, string actor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var payload = ToPayload(input) ?? throw new ArgumentNullException(nameof(input));
+        // Large input goes to the blob store first, like a large result, so its record carries only the reference.
+        payload = await _services.Offload.OffloadAsync(payload, CancellationToken.None);
+        return await Ask(reply => new ProvideInput(executionId, payload, actor, reply));
+    }
+
+    private Task<LifetimeState> Control(LifetimeControl action, string actor, string? reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        return Ask(reply => new ControlLifetime(action, actor, reason, reply));
+    }
+
+    private async Task<LifetimeState> Ask(Func<TaskCompletionSource<LifetimeView>, object> message)
+    {
+        var reply = new TaskCompletionSource<LifetimeView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deliver(message(reply));
+        try
+        {
+            return LifetimeStates.Of(await reply.Task);
+        }
+        catch (LifetimeControlException ex)
+        {
+            // A refused transition (abort twice, input already given): nothing was recorded.
+            throw new InvalidOperationException(ex.Message);
+        }
+        catch (Exception ex) when (ex is LifetimeSettingsException or LifetimeActivationException or Runtime.Journal.JournalAppendException)
+        {
+            throw new InvalidOperationException(ex.Message);
+        }
+    }
+
+    /// <summary>One turn of the actor, then what the activation should do about its lifetime.</summary>
+    private void Deliver(object message)
+    {
+        if (_deactivated || _actor is null)
+        {
+            // Only a late reply of the tenant's guardrails can arrive here: the lifetime settled before deactivating,
+            // so nothing waits for it.
+            return;
+        }
+
+        _actor.Receive(message);
+        if (_actor.DeactivateWhenIdle)
+        {
+            DeactivateOnIdle();
+        }
+        else if (!_actor.CanPassivate)
+        {
+            DelayDeactivation(KeepAliveWhileBusy);
+        }
+    }
+
+    private static Payload? ToPayload(PayloadData? data) =>
+        data is null ? null : data.MediaType == PayloadData.Json ? Payload.FromJsonUtf8(data.Bytes) : Payload.FromBytes(data.Bytes, data.MediaType);
+
+    private sealed record DeliveryState(AgentLifetimeGrain Grain, object Message)
+    {
+        public void Deliver() => Grain.Deliver(Message);
+    }
+}

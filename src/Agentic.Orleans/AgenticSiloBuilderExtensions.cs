@@ -1,0 +1,39 @@
+using Agentic.Runtime.Blobs;
+using Agentic.Runtime.Guardrails;
+using Agentic.Runtime.Hosting;
+using Agentic.Runtime.Journal;
+using Agentic.Runtime.Lifetimes;
+using Agentic.Runtime.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.Orleans;
+
+/// <summary>Wires the runtime into a silo: node types, journal store, policies and the lifetime grains.</summary>
+public static class AgenticSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the lifetime grains and the runtime's services they share (journal writer, workers, node registry,
+    /// guardrails), configured like <see cref="AgenticServiceCollectionExtensions.AddAgentic"/>:
+    /// <code>silo.UseLocalhostClustering().AddAgentic(b => b.AddTask&lt;MyTask&gt;("my_task"));</code>
+    /// A journal store registered on the silo's services (SQLite, …) is used; else the in-memory one.
+    /// </summary>
+    public static ISiloBuilder AddAgentic(this ISiloBuilder silo, Action<AgenticBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddAgentic(configure);
+        silo.Services.TryAddSingleton(sp => LifetimeServices.Create(
+            sp.GetRequiredService<NodeRegistry>(),
+            sp.GetRequiredService<IJournalStore>(),
+            sp.GetRequiredService<IOptions<AgenticRuntimeOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<Runtime.Lifetimes.IJournalObserver>(),
+            sp.GetService<IBlobStore>(),
+            sp.GetService<IPolicySource>(),
+            sp.GetService<Core.Models.ModelPriceTable>()));
+        return silo;
+    }
+}

@@ -1,0 +1,100 @@
+using Agentic.Core.Execution;
+using Agentic.Core.Formats;
+
+namespace Agentic.Orleans.Tests;
+
+/// <summary>The lifetime grain on a 2-silo cluster: the runtime's orchestration, hosted by a grain, driven through IGrainFactory.</summary>
+public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IClassFixture<LifetimeClusterFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static string GraphJson(string sample) =>
+        GraphReader.Parse(File.ReadAllText(RepoPaths.Sample(sample)), sample + ".yaml").CanonicalJson;
+
+    private IAgentLifetimeGrain New() => fixture.Grains.GetGrain<IAgentLifetimeGrain>(Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task HelloLoop_RunsToCompletion_AndIsJournaledGapless()
+    {
+        var lifetime = New();
+        var started = await lifetime.StartAsync(new StartLifetimeCommand(GraphJson("hello"), "acme", null, null));
+        Assert.Equal("hello", started.GraphName);
+
+        var settled = await lifetime.WhenSettledAsync().WaitAsync(Patience);
+
+        Assert.Equal("completed", settled.Phase);
+        Assert.Contains("\"count\":10", settled.Result!.JsonText, StringComparison.Ordinal);
+        Assert.Equal(20, settled.Executions);
+        var records = await fixture.Journal.ReadAsync(settled.LifetimeId, 1, default).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 22).Select(n => (long)n), records.Select(r => r.Sequence));
+        Assert.IsType<LifetimeEndedEntry>(records[^1]);
+    }
+
+    [Fact]
+    public async Task HumanInput_ParksTheLifetime_SurvivesDeactivation_AndCompletesExactlyOnce()
+    {
+        var lifetime = New();
+        await lifetime.StartAsync(new StartLifetimeCommand(GraphJson("approval"), "acme", null, null));
+        var waiting = await lifetime.WhenSettledAsync().WaitAsync(Patience);
+        Assert.Equal("waiting", waiting.Phase);
+        var awaited = Assert.Single(waiting.Awaiting);
+        Assert.Contains("Publish", awaited.Prompt!.JsonText, StringComparison.Ordinal);
+
+        // Parked: the activation goes; the next call re-activates it from the journal.
+        await fixture.Cluster.DeactivateAsync(lifetime);
+        var reloaded = await lifetime.InspectAsync();
+        Assert.Equal(("waiting", awaited.ExecutionId), (reloaded.Phase, Assert.Single(reloaded.Awaiting).ExecutionId));
+
+        await lifetime.ProvideInputAsync(awaited.ExecutionId, PayloadData.FromJson("""{"ok":true}"""), "ada");
+        var done = await lifetime.WhenSettledAsync().WaitAsync(Patience);
+        Assert.Equal("completed", done.Phase);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => lifetime.ProvideInputAsync(awaited.ExecutionId, PayloadData.FromJson("""{"ok":false}"""), "bob"));
+        var records = await fixture.Journal.ReadAsync(done.LifetimeId, 1, default).ToListAsync();
+        Assert.Single(records.OfType<ExecutionEntry>(), e => e.ExecutionId == awaited.ExecutionId && e.Phase == ExecutionPhase.Completed);
+    }
+
+    [Fact]
+    public async Task PauseResumeAbort_AreJournaledWithWhoAndWhy()
+    {
+        var lifetime = New();
+        await lifetime.StartAsync(new StartLifetimeCommand(GraphJson("approval"), "acme", null, null));
+        await lifetime.WhenSettledAsync().WaitAsync(Patience);
+
+        var paused = await lifetime.PauseAsync("ops", "maintenance");
+        Assert.Equal("paused", paused.Phase);
+        var resumed = await lifetime.ResumeAsync("ops", null);
+        Assert.Equal("waiting", (await lifetime.WhenSettledAsync().WaitAsync(Patience)).Phase);
+        Assert.NotEqual("paused", resumed.Phase);
+        var aborted = await lifetime.AbortAsync("ops", "not needed");
+        Assert.Equal("aborted", (await lifetime.WhenSettledAsync().WaitAsync(Patience)).Phase);
+
+        var controls = (await fixture.Journal.ReadAsync(aborted.LifetimeId, 1, default).ToListAsync()).OfType<ControlEntry>().ToList();
+        Assert.Equal([(LifetimeControl.Pause, "ops", "maintenance"), (LifetimeControl.Resume, "ops", null), (LifetimeControl.Abort, "ops", "not needed")], controls.Select(c => (c.Action, c.Actor, c.Reason)));
+        await Assert.ThrowsAnyAsync<Exception>(() => lifetime.AbortAsync("ops", "again"));
+    }
+
+    [Fact]
+    public async Task StartingAnIdTwice_IsRefused_AndAnInvalidGraphStoresNothing()
+    {
+        var lifetime = New();
+        await lifetime.StartAsync(new StartLifetimeCommand(GraphJson("hello"), "acme", null, null));
+        await lifetime.WhenSettledAsync().WaitAsync(Patience);
+        await fixture.Cluster.DeactivateAsync(lifetime);
+
+        var again = await Assert.ThrowsAnyAsync<Exception>(() => lifetime.StartAsync(new StartLifetimeCommand(GraphJson("hello"), "acme", null, null)));
+        Assert.Contains("already exists", again.Message, StringComparison.Ordinal);
+
+        var invalid = New();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => invalid.StartAsync(new StartLifetimeCommand(GraphJson("hello").Replace("\"counter\"", "\"no_such_type\"", StringComparison.Ordinal), "acme", null, null)));
+        Assert.Contains("no_such_type", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await fixture.Journal.ReadAsync(invalid.GetPrimaryKeyString(), 1, default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task UnknownLifetime_IsNotFound()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => New().InspectAsync());
+        Assert.Contains("is not in the journal", ex.Message, StringComparison.Ordinal);
+    }
+}
