@@ -46,13 +46,14 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private bool _assessing;
     private bool _done;
     private string? _journalFailure;
+    private bool _lost;
 
     private static readonly UsageTotals NoTotals = new();
 
-    public bool CanPassivate => IsSettled;
+    public bool CanPassivate => IsSettled || _lost;
 
     /// <summary>Ended, paused or waiting with nothing in flight: the journal holds everything, so drop the activation.</summary>
-    public bool DeactivateWhenIdle => IsSettled;
+    public bool DeactivateWhenIdle => IsSettled || _lost;
 
     internal LifetimeStateMachine? Machine => _machine;
 
@@ -210,6 +211,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void Command(object message)
     {
+        if (_lost)
+        {
+            Reply(message)?.TrySetException(new InvalidOperationException($"lifetime {self.Key}: this activation was superseded by another; ask again"));
+            return;
+        }
+
         if (_machine is null)
         {
             Reply(message)?.TrySetException(new KeyNotFoundException($"lifetime {self.Key} is not in the journal"));
@@ -681,6 +688,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
+        if (failure.Error is JournalAppendException { IsSequenceConflict: true })
+        {
+            Lost(failure);
+            return;
+        }
+
         if (_replies.Remove(failure.Entry.Sequence, out var reply))
         {
             reply.TrySetException(new JournalAppendException($"lifetime {self.Key}: record {failure.Entry.Sequence} was not stored: {failure.Error.Message}", failure.Error));
@@ -689,6 +702,35 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _cancellation.Cancel();
         _journalFailure = $"journal write failed at record {failure.Entry.Sequence}: {failure.Error.Message}";
         Finish(ExecutionPhase.Failed, null, _journalFailure);
+    }
+
+    /// <summary>
+    /// Another activation of this lifetime (another process, or a second activation during a membership change)
+    /// recorded at the sequence this one was about to use: the store fenced this one off. It dispatches nothing more,
+    /// answers its waiters, and is dropped; the next message re-activates the lifetime from the journal as it now is.
+    /// </summary>
+    private void Lost(JournalFailure failure)
+    {
+        _lost = true;
+        _done = true;
+        _cancellation.Cancel();
+        foreach (var due in _retries)
+        {
+            due.Timer?.Dispose();
+        }
+
+        _retries.Clear();
+        _held.Clear();
+        _awaitingTenant.Clear();
+        _uncharged.Clear();
+        var lost = new InvalidOperationException($"lifetime {self.Key}: another activation recorded record {failure.Entry.Sequence} first; this one stopped (nothing of its own was recorded there); ask again to see the lifetime as it is");
+        foreach (var reply in _replies.Values.Concat(_settleWaiters))
+        {
+            reply.TrySetException(lost);
+        }
+
+        _replies.Clear();
+        _settleWaiters.Clear();
     }
 
     private void Finish(ExecutionPhase phase, Payload? result, string? reason)
@@ -719,7 +761,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void NotifySettled()
     {
-        if (_tenant is { } tenant && IsSettled)
+        if (_tenant is { } tenant && (IsSettled || _lost))
         {
             // Nothing of this lifetime will charge until it runs again: let the tenant's budget go (re-acquired then).
             _tenant = null;

@@ -121,6 +121,54 @@ public sealed class RecoveryIsolationTests
     }
 
     [Fact]
+    public async Task SecondActivation_FencedOffByTheStore_StopsDispatching_AndTheLifetimeIsAsTheWinnerLeftIt()
+    {
+        var store = new InMemoryJournalStore();
+        var graph = new GraphBuilder("fenced").Task("a", "gate").Plan("p", "all").Task("b", "tag").Plan("q", "all")
+            .Edge("a", "p").Edge("p", "b").Edge("b", "q").Final("q").Build();
+        await using var zombie = new TestRuntime(store);
+        var zombieHandle = zombie.Runtime.Start(graph);
+        var id = zombieHandle.LifetimeId;
+        await TestRuntime.Until(() => zombie.Gate.Waiting == 1, "the first activation runs a");
+
+        // A second activation (another process, or Orleans during a membership change) takes the lifetime over.
+        await using var winner = new TestRuntime(store);
+        winner.Gate.Open();
+        var report = await winner.Runtime.RecoverAllAsync();
+        var outcome = await Assert.Single(report.Recovered).Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
+
+        // The first activation's node finishes now: its record is fenced off by the store (the sequence is taken).
+        zombie.Gate.Open();
+        await TestRuntime.Until(() => zombie.Gate.Waiting == 0, "the first activation's node returns");
+        LifetimeView? seen = null;
+        await TestRuntime.Until(
+            () =>
+            {
+                try
+                {
+                    seen = zombie.Runtime.InspectAsync(id).WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+                    return seen.Phase == ExecutionPhase.Completed;
+                }
+                catch (InvalidOperationException)
+                {
+                    return false; // superseded, not yet dropped
+                }
+            },
+            "the first activation is dropped and re-reads the journal");
+
+        var journal = await store.ReadAsync(id, 1, default).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, journal.Count).Select(n => (long)n), journal.Select(r => r.Sequence));
+        var finished = journal.OfType<ExecutionEntry>().Where(e => e.Phase == ExecutionPhase.Completed).Select(e => e.ExecutionId).ToList();
+        Assert.Equal(finished.Count, finished.Distinct().Count());
+        Assert.Equal(0, zombie.Tags.Runs); // the fenced activation dispatched nothing after a
+        // Losing the sequence is not the lifetime failing: it completed, under the other activation.
+        var reported = zombieHandle.Completion.IsCompleted ? await zombieHandle.Completion : null;
+        Assert.True(reported is null || reported.Phase == ExecutionPhase.Completed, $"the fenced activation reported {reported?.Phase}: {reported?.Reason}");
+        Assert.True(JournalReplay.Replay(journal).Identical);
+    }
+
+    [Fact]
     public async Task PolicyFileEdits_ThatAreInvalid_NeverThrow_AndKeepTheSetInForce()
     {
         var dir = Directory.CreateTempSubdirectory("agentic-policies-").FullName;

@@ -9,13 +9,18 @@ namespace Agentic.Runtime.Tests.Nodes;
 public sealed class TagTask : ITaskHandler
 {
     private int _running;
+    private int _runs;
 
     public int MaxConcurrent { get; private set; }
+
+    /// <summary>How many times the body ran.</summary>
+    public int Runs => _runs;
 
     public ConcurrentBag<string> Cancelled { get; } = [];
 
     public async ValueTask<Payload> ExecuteAsync(TaskContext context)
     {
+        Interlocked.Increment(ref _runs);
         var now = Interlocked.Increment(ref _running);
         lock (this)
         {
