@@ -34,6 +34,7 @@ public static class AgenticSiloBuilderExtensions
             sp.GetService<IBlobStore>(),
             sp.GetService<IPolicySource>(),
             sp.GetService<Core.Models.ModelPriceTable>()));
+        silo.Services.AddHostedService<LifetimeRecoveryService>();
         return silo;
     }
 }
