@@ -33,7 +33,10 @@ public static class AgenticSiloBuilderExtensions
             sp.GetServices<Runtime.Lifetimes.IJournalObserver>(),
             sp.GetService<IBlobStore>(),
             sp.GetService<IPolicySource>(),
-            sp.GetService<Core.Models.ModelPriceTable>()));
+            sp.GetService<Core.Models.ModelPriceTable>(),
+            sp.GetRequiredService<ITenantLedgerOwner>()));
+        // Tenants' ledgers are owned by their guardrail grains: one order of charges for every silo.
+        silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();
         return silo;
     }

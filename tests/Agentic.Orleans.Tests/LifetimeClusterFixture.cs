@@ -1,5 +1,4 @@
 using Agentic.Runtime.Journal;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Agentic.Orleans.Tests;
@@ -18,15 +17,7 @@ public sealed class LifetimeClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddSingleton<IJournalStore>(Journal);
-            silo.AddAgentic();
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        Cluster = await AgenticTestCluster.StartAsync(2, Journal);
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

@@ -29,6 +29,9 @@ internal sealed partial class TenantBudget
     private volatile TenantStanding? _standing;
     private string? _unreadable;
 
+    // With a ledger owner (a cluster): the charges made here since the last flush, for the owner to apply in order.
+    private List<(UsageSample Sample, DateTimeOffset At)>? _unsent;
+
     public TenantBudget(string tenantId, IActorRef<object> actor, ILogger logger)
     {
         TenantId = tenantId;
@@ -107,6 +110,7 @@ internal sealed partial class TenantBudget
             Track(set);
             before.CopyFrom(ledger, policies, now);
             ledger.Charge(sample, now);
+            _unsent?.Add((sample, now));
             charge = _charged + 1;
             Volatile.Write(ref _charged, charge);
             standingFollows = _standingFollowsJudgement && policies.Length == _tenantPolicies.Length &&
@@ -149,6 +153,59 @@ internal sealed partial class TenantBudget
 
             Publish(set, now, force: true);
             return _standing!;
+        }
+    }
+
+    /// <summary>Keeps the charges made here for a ledger owner (<see cref="TakeUnsent"/>); set before the first charge.</summary>
+    public void SendChargesToOwner()
+    {
+        lock (_gate)
+        {
+            _unsent ??= [];
+        }
+    }
+
+    /// <summary>The charges made since the last flush, and the count of charges made so far (what a flush of them covers).</summary>
+    public (List<(UsageSample Sample, DateTimeOffset At)> Charges, long Charged) TakeUnsent()
+    {
+        lock (_gate)
+        {
+            var unsent = _unsent ?? [];
+            _unsent = [];
+            return (unsent, _charged);
+        }
+    }
+
+    /// <summary>A flush failed: its charges go out again first with the next one (nothing is lost, the order is kept).</summary>
+    public void Unsent(List<(UsageSample Sample, DateTimeOffset At)> charges)
+    {
+        lock (_gate)
+        {
+            charges.AddRange(_unsent ?? []);
+            _unsent = charges;
+        }
+    }
+
+    /// <summary>
+    /// Takes the owner's ledger (every host's charges up to this host's flush) as this host's, with the charges made
+    /// here since that flush added again, and re-judges the standing on it.
+    /// </summary>
+    public void Rebase(TenantLedgerState owned, PolicySet? set, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var ledger = TenantLedger.Restore(owned.State.Span, TenantId, now);
+            foreach (var (sample, at) in _unsent ?? [])
+            {
+                ledger.Charge(sample, at);
+            }
+
+            _ledger = ledger;
+            _tracked = null;
+            if (set is not null)
+            {
+                Publish(set, now, force: true);
+            }
         }
     }
 

@@ -131,6 +131,26 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
         }
 
         _writing = true;
+        if (services.Owner is { } owner)
+        {
+            // A cluster: the owner applies this silo's charges after every other silo's and stores the ledger.
+            var (unsent, covered) = budget.TakeUnsent();
+            var tenant = self.Key;
+            services.Write(async () =>
+            {
+                try
+                {
+                    var owned = await owner.ChargeAsync(tenant, unsent, CancellationToken.None).ConfigureAwait(false);
+                    self.Post(new TenantLedgerWritten(covered, null, owned));
+                }
+                catch (Exception ex)
+                {
+                    self.Post(new TenantLedgerWritten(covered, ex, Unsent: unsent));
+                }
+            });
+            return;
+        }
+
         var (state, charged) = budget.Capture(services.Time.GetUtcNow());
         var store = services.Store;
         services.Write(async () =>
@@ -153,6 +173,16 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
     {
         var budget = Budget;
         _writing = false;
+        if (written.Unsent is { } unsent)
+        {
+            budget.Unsent(unsent);
+        }
+
+        if (written.Owned is { } owned)
+        {
+            budget.Rebase(owned, services.Policies.Current, services.Time.GetUtcNow());
+        }
+
         if (written.Error is { } error)
         {
             // The charges stay counted in memory and go out with the next write; the lifetimes are not held for it.

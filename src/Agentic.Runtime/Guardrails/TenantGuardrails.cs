@@ -16,8 +16,9 @@ internal sealed partial class TenantGuardrails : IDisposable
     private readonly ITimer _evictTimer;
     internal long LedgerResetsField;
 
-    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, ActorHostOptions options, ILogger logger)
+    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, ActorHostOptions options, ILogger logger, ITenantLedgerOwner? owner = null)
     {
+        Owner = owner;
         Policies = policies;
         Store = store;
         Time = time;
@@ -32,6 +33,9 @@ internal sealed partial class TenantGuardrails : IDisposable
 
     public IPolicySource Policies { get; }
 
+    /// <summary>The cluster's owner of the tenants' ledgers; null: this process writes them itself.</summary>
+    public ITenantLedgerOwner? Owner { get; }
+
     public IJournalStore Store { get; }
 
     public TimeProvider Time { get; }
@@ -45,7 +49,16 @@ internal sealed partial class TenantGuardrails : IDisposable
     public int BudgetsInMemory => _budgets.Count;
 
     /// <summary>The tenant's budget as its actor uses it (created, and loaded by the actor, on first use).</summary>
-    public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id => new TenantBudget(id, _host.Ref(id), Logger));
+    public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id =>
+    {
+        var budget = new TenantBudget(id, _host.Ref(id), Logger);
+        if (Owner is not null)
+        {
+            budget.SendChargesToOwner();
+        }
+
+        return budget;
+    });
 
     /// <summary>
     /// The tenant's budget for a lifetime that will charge it: held in memory until every lifetime using it
@@ -118,7 +131,20 @@ internal sealed partial class TenantGuardrails : IDisposable
         await WritesDoneAsync().ConfigureAwait(false);
         foreach (var budget in _budgets.Values)
         {
-            if (budget.IsLoaded && budget.Charged > budget.Stored)
+            if (budget.IsLoaded && budget.Charged > budget.Stored && Owner is not null)
+            {
+                var (unsent, charged) = budget.TakeUnsent();
+                try
+                {
+                    await Owner.ChargeAsync(budget.TenantId, unsent, CancellationToken.None).ConfigureAwait(false);
+                    budget.Stored = charged;
+                }
+                catch (Exception ex)
+                {
+                    LogFinalWriteFailed(Logger, ex, budget.TenantId);
+                }
+            }
+            else if (budget.IsLoaded && budget.Charged > budget.Stored)
             {
                 var (state, charged) = budget.Capture(Time.GetUtcNow());
                 try

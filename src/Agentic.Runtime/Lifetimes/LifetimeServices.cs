@@ -13,7 +13,7 @@ namespace Agentic.Runtime.Lifetimes;
 internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null) : IAsyncDisposable
 {
     /// <summary>Everything a host needs to run lifetimes over <paramref name="store"/>, from the runtime's options.</summary>
-    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices)
+    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices, Guardrails.ITenantLedgerOwner? ledgerOwner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -31,7 +31,7 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
 
         if (policies is not null)
         {
-            services.Tenants = new Guardrails.TenantGuardrails(policies, store, time, options.Actors, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"));
+            services.Tenants = new Guardrails.TenantGuardrails(policies, store, time, options.Actors, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"), ledgerOwner);
         }
 
         return services;

@@ -178,8 +178,9 @@ public sealed class RecoveryIsolationTests
             await File.WriteAllTextAsync(file, "policies:\n  - { name: cap, scope: lifetime, when: \"count() > 5\", action: pause_lifetime }\n");
             using var source = new PolicyFileSource(file);
             var inForce = source.Current.Version;
-            var refusals = new List<string>();
-            source.ReloadFailed += refusals.Add;
+            // The watcher reloads on its own thread too (each edit may be refused twice): a concurrent queue, at least once per edit.
+            var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            source.ReloadFailed += refusals.Enqueue;
             source.ReloadFailed += _ => throw new InvalidOperationException("a listener that fails");
 
             string[] edits =
@@ -197,7 +198,7 @@ public sealed class RecoveryIsolationTests
                 Assert.NotNull(source.LastError);
             }
 
-            Assert.Equal(edits.Length, refusals.Count);
+            Assert.True(refusals.Count >= edits.Length, $"{refusals.Count} refusals reported for {edits.Length} bad edits");
             Assert.All(refusals, r => Assert.Contains("stays in force", r, StringComparison.Ordinal));
         }
         finally

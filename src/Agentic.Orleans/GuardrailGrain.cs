@@ -1,0 +1,67 @@
+using Agentic.Core.Execution;
+using Agentic.Core.Guardrails;
+using Agentic.Runtime.Journal;
+using Agentic.Runtime.Lifetimes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agentic.Orleans;
+
+/// <summary>
+/// Owns one tenant's ledger for the cluster: loaded from the store on activation, charged with every silo's batches
+/// in the order they arrive (one call at a time), written back before answering. A ledger that cannot be read is
+/// never counted afresh: every charge is refused with the reason, and the silos refuse the tenant's lifetimes.
+/// </summary>
+internal sealed class GuardrailGrain : Grain, IGuardrailGrain
+{
+    private readonly LifetimeServices _services;
+    private TenantLedger? _ledger;
+    private string? _unreadable;
+
+    public GuardrailGrain(IServiceProvider services) => _services = services.GetRequiredService<LifetimeServices>();
+
+    private string Tenant => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var now = _services.Time.GetUtcNow();
+        try
+        {
+            _ledger = await _services.Store.ReadTenantLedgerAsync(Tenant, cancellationToken) is { } state
+                ? TenantLedger.Restore(state.State.Span, Tenant, now)
+                : new TenantLedger(Tenant);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _unreadable = $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+
+    public async Task<TenantLedgerSnapshot> ChargeAsync(IReadOnlyList<UsageCharge> charges)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        var ledger = Ledger();
+        if (_services.Policies?.Current is { } set)
+        {
+            ledger.Track(set.Policies.Where(p => p.Scope == PolicyScope.Tenant && (p.Tenant is null || p.Tenant == Tenant)));
+        }
+
+        foreach (var c in charges)
+        {
+            ledger.Charge(new UsageSample(c.Node, c.NodeType, c.Attempt, c.Iteration, new ExecutionTelemetry(c.InputTokens, c.OutputTokens, c.CostUsd, c.LatencyMs, c.Model, null)), c.At);
+        }
+
+        var now = _services.Time.GetUtcNow();
+        var captured = ledger.Capture(now);
+        await _services.Store.WriteTenantLedgerAsync(new TenantLedgerState(Tenant, ledger.Charges, captured), CancellationToken.None);
+        return new TenantLedgerSnapshot(ledger.Charges, captured);
+    }
+
+    public Task<TenantLedgerSnapshot> GetLedgerAsync()
+    {
+        var ledger = Ledger();
+        return Task.FromResult(new TenantLedgerSnapshot(ledger.Charges, ledger.Capture(_services.Time.GetUtcNow())));
+    }
+
+    private TenantLedger Ledger() =>
+        _ledger ?? throw new InvalidOperationException($"the guardrail ledger of tenant {Tenant} cannot be read ({_unreadable}); its lifetimes are refused until it is repaired");
+}

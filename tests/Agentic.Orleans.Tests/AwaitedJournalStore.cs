@@ -1,0 +1,43 @@
+using Agentic.Core.Execution;
+using Agentic.Runtime.Journal;
+
+namespace Agentic.Orleans.Tests;
+
+/// <summary>
+/// The in-memory store seen as a store with I/O (not an <see cref="ISynchronousJournalStore"/>): lifetimes then wait for
+/// their tenant's charges to be stored before recording, as they do on SQLite or PostgreSQL.
+/// </summary>
+internal sealed class AwaitedJournalStore : IJournalStore
+{
+    private readonly InMemoryJournalStore _inner = new();
+
+    public string Profile => "awaited-memory";
+
+    public async ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        await _inner.AppendAsync(batch, cancellationToken);
+    }
+
+    public IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken) => _inner.ReadAsync(lifetimeId, fromSequence, cancellationToken);
+
+    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(phase, limit, cancellationToken);
+
+    public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken) => _inner.ListUnfinishedAsync(cancellationToken);
+
+    public ValueTask<string?> FindPinnedGraphHashAsync(string graphName, string graphVersion, CancellationToken cancellationToken) => _inner.FindPinnedGraphHashAsync(graphName, graphVersion, cancellationToken);
+
+    public ValueTask<LifetimeSnapshot?> ReadSnapshotAsync(string lifetimeId, CancellationToken cancellationToken) => _inner.ReadSnapshotAsync(lifetimeId, cancellationToken);
+
+    public ValueTask WriteSnapshotAsync(LifetimeSnapshot snapshot, CancellationToken cancellationToken) => _inner.WriteSnapshotAsync(snapshot, cancellationToken);
+
+    public ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) => _inner.ReadTenantLedgerAsync(tenantId, cancellationToken);
+
+    public async ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        await _inner.WriteTenantLedgerAsync(state, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+}
