@@ -24,6 +24,19 @@ public static class AgenticSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddAgentic(configure);
+        // Record references on memory streams unless the host chose a provider under the same name (Event Hubs, …).
+        if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, ExecutionRefs.StreamProvider)))
+        {
+            silo.AddMemoryStreams(ExecutionRefs.StreamProvider);
+        }
+
+        if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, "PubSubStore")))
+        {
+            silo.AddMemoryGrainStorage("PubSubStore");
+        }
+
+        silo.Services.AddSingleton<ExecutionRefPublisher>();
+        silo.Services.AddSingleton<Runtime.Lifetimes.IJournalObserver>(sp => sp.GetRequiredService<ExecutionRefPublisher>());
         silo.Services.TryAddSingleton(sp => LifetimeServices.Create(
             sp.GetRequiredService<NodeRegistry>(),
             sp.GetRequiredService<IJournalStore>(),
