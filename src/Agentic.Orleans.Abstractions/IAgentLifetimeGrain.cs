@@ -14,6 +14,14 @@ public interface IAgentLifetimeGrain : IGrainWithStringKey
     [Alias("start")]
     Task<LifetimeState> StartAsync(StartLifetimeCommand command);
 
+    /// <summary>
+    /// Starts this lifetime as a fork of <paramref name="parentLifetimeId"/>: its records up to
+    /// <paramref name="fromSequence"/> copied (recorded now, naming the parent), then run live from there. The parent
+    /// is untouched.
+    /// </summary>
+    [Alias("fork")]
+    Task<LifetimeState> ForkAsync(string parentLifetimeId, long fromSequence);
+
     /// <summary>The lifetime now (loading it from the journal if it is not active). Unknown id: <see cref="KeyNotFoundException"/>.</summary>
     [Alias("inspect")]
     Task<LifetimeState> InspectAsync();

@@ -1,10 +1,10 @@
-using Orleans.Concurrency;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Core.Validation;
 using Agentic.Runtime.Actors;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
 
 namespace Agentic.Orleans;
 
@@ -68,15 +68,45 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
             throw new ArgumentException($"iteration cap must be at least 1, got {cap}", nameof(command));
         }
 
-        // A fresh activation knows nothing of the store: a lifetime id is used once, whichever silo saw it first.
+        await EnsureUnusedAsync();
+        _ = _services.Outcome(Key);
+        Deliver(new StartLifetime(graph, command.TenantId, ToPayload(command.Input) ?? Payload.EmptyObject, cap));
+        return await Ask(reply => new InspectLifetime(reply));
+    }
+
+    public async Task<LifetimeState> ForkAsync(string parentLifetimeId, long fromSequence)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(parentLifetimeId);
+        await EnsureUnusedAsync();
+        var records = await LifetimeReplay.ReadAsync(_services.Store, parentLifetimeId, CancellationToken.None);
+        IReadOnlyList<JournalEntry> prefix;
+        try
+        {
+            prefix = JournalFork.Rewrite(records, Key, fromSequence, _services.Time.GetUtcNow());
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new ArgumentException(ex.Message.Split(" (Parameter", 2)[0], nameof(fromSequence));
+        }
+
+        var start = (LifetimeStartedEntry)prefix[0];
+        if (LifetimeSettings.Of(start) != _services.Settings)
+        {
+            throw new InvalidOperationException(new LifetimeSettingsException(parentLifetimeId, LifetimeSettings.Of(start), _services.Settings).Message);
+        }
+
+        _ = _services.Outcome(Key);
+        Deliver(new StartLifetime(CanonicalGraph.FromJson(start.GraphJson), start.TenantId, start.Input, start.IterationCap, prefix));
+        return await Ask(reply => new InspectLifetime(reply));
+    }
+
+    /// <summary>A fresh activation knows nothing of the store: a lifetime id is used once, whichever silo saw it first.</summary>
+    private async Task EnsureUnusedAsync()
+    {
         await foreach (var _ in _services.Store.ReadAsync(Key, 1, CancellationToken.None))
         {
             throw new InvalidOperationException($"lifetime {Key} already exists");
         }
-
-        _ = _services.Outcome(Key);
-        Deliver(new StartLifetime(graph, command.TenantId, ToPayload(command.Input) ?? Payload.EmptyObject, cap));
-        return await Ask(reply => new InspectLifetime(reply));
     }
 
     public Task<LifetimeState> InspectAsync() => Ask(reply => new InspectLifetime(reply));

@@ -92,6 +92,26 @@ public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task AFork_SharesTheParentsPrefix_RunsOnLive_AndLeavesTheParentUntouched()
+    {
+        var parent = New();
+        await parent.StartAsync(new StartLifetimeCommand(GraphJson("hello"), "acme", null, null));
+        var done = await parent.WhenSettledAsync().WaitAsync(Patience);
+        var before = await fixture.Journal.ReadAsync(done.LifetimeId, 1, default).ToListAsync();
+
+        var fork = New();
+        await fork.ForkAsync(done.LifetimeId, fromSequence: 6);
+        var forked = await fork.WhenSettledAsync().WaitAsync(Patience);
+
+        Assert.Equal(("completed", done.Result!.JsonText), (forked.Phase, forked.Result!.JsonText));
+        var records = await fixture.Journal.ReadAsync(forked.LifetimeId, 1, default).ToListAsync();
+        var start = Assert.IsType<LifetimeStartedEntry>(records[0]);
+        Assert.Equal((done.LifetimeId, 6L), (start.ForkOf, start.ForkSequence));
+        Assert.Equal(before.Count, (await fixture.Journal.ReadAsync(done.LifetimeId, 1, default).ToListAsync()).Count);
+        await Assert.ThrowsAnyAsync<Exception>(() => New().ForkAsync(done.LifetimeId, fromSequence: 99));
+    }
+
+    [Fact]
     public async Task UnknownLifetime_IsNotFound()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => New().InspectAsync());

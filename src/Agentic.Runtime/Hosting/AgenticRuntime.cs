@@ -257,6 +257,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
         {
             throw new LifetimeSettingsException(lifetimeId, LifetimeSettings.Of(start), Settings);
         }
+
         var graph = CanonicalGraph.FromJson(start.GraphJson);
         var completion = _services.Outcome(id);
         _host.Post(id, new StartLifetime(graph, start.TenantId, start.Input, start.IterationCap, prefix));
