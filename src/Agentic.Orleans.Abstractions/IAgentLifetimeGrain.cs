@@ -10,9 +10,17 @@ namespace Agentic.Orleans;
 [Alias("agentic.IAgentLifetimeGrain")]
 public interface IAgentLifetimeGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the lifetime; returns at once (phase pending or running). Refused if the graph is invalid or the id is taken.</summary>
+    /// <summary>
+    /// Starts the lifetime; returns at once (phase pending or running). The graph is published first (as
+    /// <see cref="IGraphRegistryGrain.PublishAsync"/> does: other content under a published version is refused), so
+    /// every lifetime's name@version names one graph. Refused if the graph is invalid or the id is taken.
+    /// </summary>
     [Alias("start")]
     Task<LifetimeState> StartAsync(StartLifetimeCommand command);
+
+    /// <summary>Starts the lifetime from a published graph version; unknown name or version: <see cref="KeyNotFoundException"/>.</summary>
+    [Alias("start-published")]
+    Task<LifetimeState> StartPublishedAsync(StartPublishedLifetimeCommand command);
 
     /// <summary>
     /// Starts this lifetime as a fork of <paramref name="parentLifetimeId"/>: its records up to

@@ -69,9 +69,19 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
         }
 
         await EnsureUnusedAsync();
+        // Published (or found published with the same content) before anything is stored: name@version is one graph.
+        await GrainFactory.GetGrain<IGraphRegistryGrain>(graph.Name).PublishAsync(graph.CanonicalJson);
         _ = _services.Outcome(Key);
         Deliver(new StartLifetime(graph, command.TenantId, ToPayload(command.Input) ?? Payload.EmptyObject, cap));
         return await Ask(reply => new InspectLifetime(reply));
+    }
+
+    public async Task<LifetimeState> StartPublishedAsync(StartPublishedLifetimeCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var published = await GrainFactory.GetGrain<IGraphRegistryGrain>(command.GraphName).GetAsync(command.Version)
+            ?? throw new KeyNotFoundException($"graph '{command.GraphName}' version {command.Version} is not published");
+        return await StartAsync(new StartLifetimeCommand(published.GraphJson, command.TenantId, command.Input, command.IterationCap));
     }
 
     public async Task<LifetimeState> ForkAsync(string parentLifetimeId, long fromSequence)

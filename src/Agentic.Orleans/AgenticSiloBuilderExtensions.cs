@@ -14,6 +14,9 @@ namespace Agentic.Orleans;
 /// <summary>Wires the runtime into a silo: node types, journal store, policies and the lifetime grains.</summary>
 public static class AgenticSiloBuilderExtensions
 {
+    /// <summary>The grain storage provider of the graph registry (and any other grain state): memory unless the host registers one under this name.</summary>
+    public const string StorageName = "agentic";
+
     /// <summary>
     /// Adds the lifetime grains and the runtime's services they share (journal writer, workers, node registry,
     /// guardrails), configured like <see cref="AgenticServiceCollectionExtensions.AddAgentic"/>:
@@ -25,12 +28,17 @@ public static class AgenticSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddAgentic(configure);
         // Record references on memory streams unless the host chose a provider under the same name (Event Hubs, …).
-        if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, ExecutionRefs.StreamProvider)))
+        if (!Registered<global::Orleans.Streams.IStreamProvider>(silo, ExecutionRefs.StreamProvider))
         {
             silo.AddMemoryStreams(ExecutionRefs.StreamProvider);
         }
 
-        if (!silo.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, "PubSubStore")))
+        if (!Registered<global::Orleans.Storage.IGrainStorage>(silo, StorageName))
+        {
+            silo.AddMemoryGrainStorage(StorageName);
+        }
+
+        if (!Registered<global::Orleans.Storage.IGrainStorage>(silo, "PubSubStore"))
         {
             silo.AddMemoryGrainStorage("PubSubStore");
         }
@@ -53,4 +61,7 @@ public static class AgenticSiloBuilderExtensions
         silo.Services.AddHostedService<LifetimeRecoveryService>();
         return silo;
     }
+
+    private static bool Registered<T>(ISiloBuilder silo, string name) =>
+        silo.Services.Any(d => d.IsKeyedService && d.ServiceType == typeof(T) && Equals(d.ServiceKey, name));
 }

@@ -112,6 +112,31 @@ public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task PublishedVersions_AreImmutable_AndLifetimesStartFromThem()
+    {
+        var name = "pub-" + Guid.NewGuid().ToString("N")[..8];
+        var yaml = File.ReadAllText(RepoPaths.Sample("hello")).Replace("graph: hello", "graph: " + name, StringComparison.Ordinal);
+        var v1 = GraphReader.Parse(yaml, "g.yaml").CanonicalJson;
+        var changed = GraphReader.Parse(yaml.Replace("result.count >= 10", "result.count >= 3", StringComparison.Ordinal), "g.yaml").CanonicalJson;
+        var registry = fixture.Grains.GetGrain<IGraphRegistryGrain>(name);
+
+        var published = await registry.PublishAsync(v1);
+        Assert.Equal(published, await registry.PublishAsync(v1));
+        var conflict = await Assert.ThrowsAnyAsync<Exception>(() => registry.PublishAsync(changed));
+        Assert.Contains("Bump the version", conflict.Message, StringComparison.Ordinal);
+        var viaStart = await Assert.ThrowsAnyAsync<Exception>(() => New().StartAsync(new StartLifetimeCommand(changed, "acme", null, null)));
+        Assert.Contains("Bump the version", viaStart.Message, StringComparison.Ordinal);
+        Assert.Single(await registry.ListAsync());
+
+        var lifetime = New();
+        await lifetime.StartPublishedAsync(new StartPublishedLifetimeCommand(name, "1.0.0", "acme", null, null));
+        var done = await lifetime.WhenSettledAsync().WaitAsync(Patience);
+        Assert.Equal(("completed", published.Hash), (done.Phase, done.GraphHash));
+        var missing = await Assert.ThrowsAnyAsync<Exception>(() => New().StartPublishedAsync(new StartPublishedLifetimeCommand(name, "9.9.9", "acme", null, null)));
+        Assert.Contains("is not published", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownLifetime_IsNotFound()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => New().InspectAsync());
