@@ -1,6 +1,5 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
-using Agentic.Core.Validation;
 using Agentic.Runtime.Actors;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,18 +49,7 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
     public async Task<LifetimeState> StartAsync(StartLifetimeCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        AgentGraph graph;
-        try
-        {
-            graph = CanonicalGraph.FromJson(command.GraphJson);
-            GraphValidator.EnsureValid(graph, _services.Nodes);
-        }
-        catch (Exception ex) when (ex is GraphValidationException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or Core.Expressions.ExpressionException)
-        {
-            // Callers may be on another silo or a client: refusals travel as exceptions every caller can read.
-            throw new ArgumentException($"graph refused: {ex.Message}", nameof(command));
-        }
-
+        var graph = GraphJson.ReadValid(command.GraphJson, _services.Nodes, nameof(command));
         var cap = command.IterationCap ?? graph.IterationCap ?? AgentGraph.DefaultIterationCap;
         if (cap < 1)
         {

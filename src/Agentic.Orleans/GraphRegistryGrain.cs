@@ -1,5 +1,3 @@
-using Agentic.Core.Graphs;
-using Agentic.Core.Validation;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,17 +21,7 @@ internal sealed class GraphRegistryGrain : Grain, IGraphRegistryGrain
     public async Task<PublishedGraph> PublishAsync(string graphJson)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(graphJson);
-        AgentGraph graph;
-        try
-        {
-            graph = CanonicalGraph.FromJson(graphJson);
-            GraphValidator.EnsureValid(graph, _services.Nodes);
-        }
-        catch (Exception ex) when (ex is GraphValidationException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or Core.Expressions.ExpressionException)
-        {
-            throw new ArgumentException($"graph refused: {ex.Message}", nameof(graphJson));
-        }
-
+        var graph = GraphJson.ReadValid(graphJson, _services.Nodes, nameof(graphJson));
         var name = this.GetPrimaryKeyString();
         if (graph.Name != name)
         {
