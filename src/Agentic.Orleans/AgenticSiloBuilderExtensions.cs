@@ -56,6 +56,8 @@ public static class AgenticSiloBuilderExtensions
             sp.GetService<IPolicySource>(),
             sp.GetService<Core.Models.ModelPriceTable>(),
             sp.GetRequiredService<ITenantLedgerOwner>()));
+        // What re-activations from the journal cost on this silo (records applied, snapshots used), for metrics and tests.
+        silo.Services.TryAddSingleton(sp => sp.GetRequiredService<LifetimeServices>().Counters);
         // Tenants' ledgers are owned by their guardrail grains: one order of charges for every silo.
         silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();

@@ -213,7 +213,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         if (_lost)
         {
-            Reply(message)?.TrySetException(new InvalidOperationException($"lifetime {self.Key}: this activation was superseded by another; ask again"));
+            Reply(message)?.TrySetException(new JournalAppendException($"lifetime {self.Key}: this activation was superseded by another; ask again") { IsSequenceConflict = true });
             return;
         }
 
@@ -723,7 +723,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _held.Clear();
         _awaitingTenant.Clear();
         _uncharged.Clear();
-        var lost = new InvalidOperationException($"lifetime {self.Key}: another activation recorded record {failure.Entry.Sequence} first; this one stopped (nothing of its own was recorded there); ask again to see the lifetime as it is");
+        var lost = new JournalAppendException($"lifetime {self.Key}: another activation recorded record {failure.Entry.Sequence} first; this one stopped (nothing of its own was recorded there); ask again to see the lifetime as it is", failure.Error) { IsSequenceConflict = true };
         foreach (var reply in _replies.Values.Concat(_settleWaiters))
         {
             reply.TrySetException(lost);

@@ -150,7 +150,7 @@ public sealed class RecoveryIsolationTests
                     seen = zombie.Runtime.InspectAsync(id).WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
                     return seen.Phase == ExecutionPhase.Completed;
                 }
-                catch (InvalidOperationException)
+                catch (JournalAppendException ex) when (ex.IsSequenceConflict)
                 {
                     return false; // superseded, not yet dropped
                 }
