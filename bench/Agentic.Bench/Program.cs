@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R,A-grains,B-grains,D-grains] [--runs 5] [--sync full|normal] [--warmup N]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
 // does the same work every time.
@@ -45,6 +45,17 @@ try
             case "B":
                 exit |= await Measure("B", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b.db"));
                 break;
+            case "A-GRAINS":
+                // A on the product's host: one in-process Orleans silo, lifetimes as grains.
+                exit |= await MeasureGrains("A/grains", "none", lifetimes: 1000, steps: 10, sqlite: null);
+                break;
+            case "B-GRAINS":
+                exit |= await MeasureGrains("B/grains", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b-grains.db"));
+                break;
+            case "D-GRAINS":
+                exit |= await MeasureGrains("D/grains", "none", lifetimes: 1, steps: 1000, sqlite: null);
+                exit |= await MeasureGrains("D/grains", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d-grains.db"));
+                break;
             case "D":
                 exit |= await Measure("D", "none", lifetimes: 1, steps: 1000, sqlite: null);
                 exit |= await Measure("D", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d.db"));
@@ -57,7 +68,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R, A-grains, B-grains, D-grains)");
                 return 2;
         }
     }
@@ -73,6 +84,11 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
 {
     CollectEarlierWorkloads();
     await using var workload = new Workload(profile, steps, sqlite, sync, retain, policies);
+    return await MeasureRuns(label, profile, lifetimes, workload);
+}
+
+async Task<int> MeasureRuns(string label, string profile, int lifetimes, IBenchWorkload workload)
+{
     // Warm up for a fixed time (at least 3 runs) so tiered JIT and PGO have settled before anything is measured.
     Console.Error.WriteLine($"[{label}/{profile}] warming up…");
     var warm = System.Diagnostics.Stopwatch.StartNew();
@@ -80,6 +96,7 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
     {
         await workload.RunAsync(label, lifetimes);
     }
+
     var results = new List<WorkloadResult>();
     for (var i = 1; i <= runs; i++)
     {
@@ -108,6 +125,13 @@ async Task<int> Measure(string label, string profile, int lifetimes, int steps, 
         Failure = results.FirstOrDefault(r => !r.Ok)?.Failure,
     }));
     return results.All(r => r.Ok) ? 0 : 1;
+}
+
+async Task<int> MeasureGrains(string label, string profile, int lifetimes, int steps, string? sqlite)
+{
+    CollectEarlierWorkloads();
+    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain);
+    return await MeasureRuns(label, profile, lifetimes, workload);
 }
 
 async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, Agentic.Core.Guardrails.PolicySet policies)

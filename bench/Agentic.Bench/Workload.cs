@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agentic.Bench;
 
 /// <summary>Runs the tick-tock loop workload: L concurrent lifetimes of STEPS task+plan cycles on one runtime.</summary>
-internal sealed class Workload : IAsyncDisposable
+internal sealed class Workload : IBenchWorkload
 {
     private readonly ServiceProvider _services;
     private readonly StepClock _clock = new();

@@ -21,6 +21,11 @@ internal sealed class GraphRegistryGrain : Grain, IGraphRegistryGrain
     public async Task<PublishedGraph> PublishAsync(string graphJson)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(graphJson);
+        if (_versions.State.Versions.FirstOrDefault(v => v.GraphJson == graphJson) is { } same)
+        {
+            return same; // the usual case: every start of a graph publishes the same JSON again
+        }
+
         var graph = GraphJson.ReadValid(graphJson, _services.Nodes, nameof(graphJson));
         var name = this.GetPrimaryKeyString();
         if (graph.Name != name)

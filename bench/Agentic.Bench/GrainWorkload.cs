@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Agentic.Core.Graphs;
+using Agentic.Orleans;
+using Agentic.Runtime.Hosting;
+using Agentic.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.Bench;
+
+/// <summary>
+/// The tick-tock loop on the product's host: one in-process Orleans silo with the lifetime grains (localhost
+/// clustering, memory streams), driven through IGrainFactory as a web API would. Same graph, nodes and checks as
+/// <see cref="Workload"/>.
+/// </summary>
+internal sealed class GrainWorkload : IBenchWorkload
+{
+    private readonly IHost _host;
+    private readonly StepClock _clock = new();
+    private readonly string _graphJson;
+    private readonly int _steps;
+
+    private GrainWorkload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished)
+    {
+        _steps = steps;
+        Profile = profile;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddSingleton(_clock).AddSingleton(new BenchPayloads(steps));
+        if (sqlitePath is null)
+        {
+            builder.Services.AddInMemoryJournal(o => o.RetainFinishedLifetimes = retainFinished);
+            Durability = "in memory, on one Orleans silo";
+        }
+        else
+        {
+            builder.Services.AddSqliteJournal(o =>
+            {
+                o.Path = sqlitePath;
+                o.Synchronous = sync;
+            });
+            Durability = $"sqlite WAL synchronous={(sync == SqliteSynchronous.Full ? "FULL" : "NORMAL")}, on one Orleans silo";
+        }
+
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
+            .AddAgentic(b => b.AddTask<BenchTask>("bench_task").AddPlan<BenchPlan>("bench_plan")));
+        _host = builder.Build();
+        _graphJson = new GraphBuilder("bench-loop")
+            .Task("task", "bench_task")
+            .Plan("plan", "bench_plan")
+            .Edge("task", "plan").Edge("plan", "task").Final("plan")
+            .IterationCap(steps + 1)
+            .Build().CanonicalJson;
+    }
+
+    public string Profile { get; }
+
+    public string Durability { get; }
+
+    private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<GrainWorkload> StartAsync(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished)
+    {
+        var workload = new GrainWorkload(profile, steps, sqlitePath, sync, retainFinished);
+        await workload._host.StartAsync().ConfigureAwait(false);
+        return workload;
+    }
+
+    public async Task<WorkloadResult> RunAsync(string label, int lifetimes, bool collectGarbage = false)
+    {
+        var ids = Enumerable.Range(0, lifetimes).Select(_ => AgenticRuntime.NewLifetimeId()).ToArray();
+        foreach (var id in ids)
+        {
+            _clock.Track(id, _steps);
+        }
+
+        var input = PayloadData.FromJson("""{"count":0}""");
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        var runs = ids.Select(async id =>
+        {
+            var begun = Stopwatch.GetTimestamp();
+            var lifetime = Grains.GetGrain<IAgentLifetimeGrain>(id);
+            await lifetime.StartAsync(new StartLifetimeCommand(_graphJson, "default", input, null)).ConfigureAwait(false);
+            var settled = await lifetime.WhenSettledAsync().ConfigureAwait(false);
+            return (State: settled, Ms: Stopwatch.GetElapsedTime(begun).TotalMilliseconds);
+        }).ToArray();
+        var results = await Task.WhenAll(runs).ConfigureAwait(false);
+        if (collectGarbage)
+        {
+            GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        }
+
+        var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        self.Refresh();
+        var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+
+        string? failure = null;
+        var gaps = new List<double>(lifetimes * 2 * _steps);
+        foreach (var (state, _) in results)
+        {
+            if (state.Phase != "completed" || state.Executions != 2 * _steps || state.Result is null || !state.Result.JsonText.Contains($"\"count\":{_steps}", StringComparison.Ordinal))
+            {
+                failure ??= $"lifetime {state.LifetimeId} ended {state.Phase} with {state.Executions} executions: {state.Reason}";
+                continue;
+            }
+
+            var (start, end) = _clock.Lifetimes[state.LifetimeId];
+            for (var k = 1; k < start.Length; k++)
+            {
+                gaps.Add(Stopwatch.GetElapsedTime(end[k - 1], start[k]).TotalMilliseconds);
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            _clock.Lifetimes.TryRemove(id, out _);
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return new WorkloadResult(label, Profile, lifetimes, _steps, wallMs, (long)lifetimes * 2 * _steps, gaps.ToArray(), results.Select(r => r.Ms).ToArray(), process.PeakWorkingSet64 / (1024.0 * 1024.0), failure is null, failure, Durability, cpuMs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
