@@ -8,8 +8,27 @@ internal static class ExecutionRefs
     /// <summary>The stream provider the references travel on (memory streams embedded; configuration chooses in a cluster).</summary>
     public const string StreamProvider = "agentic";
 
-    /// <summary>The stream namespace; the stream key is the lifetime id.</summary>
+    /// <summary>The stream namespace; the stream key is the partition (<see cref="PartitionOf"/>).</summary>
     public const string Namespace = "agentic.journal";
+
+    /// <summary>
+    /// Streams the references are spread over. A stream per lifetime cost a memory-stream event per record (~50 us
+    /// of CPU each, docs/performance.md); a few partitions carry one event per flush window each.
+    /// </summary>
+    public const int Partitions = 8;
+
+    /// <summary>The partition of a lifetime, the same on every silo (FNV-1a of the id, not the process-seeded string hash).</summary>
+    public static string PartitionOf(string lifetimeId)
+    {
+        ArgumentNullException.ThrowIfNull(lifetimeId);
+        var hash = 2166136261u;
+        foreach (var c in lifetimeId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return "p" + (hash % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static ExecutionRef Of(JournalEntry entry) => entry switch
     {

@@ -2,19 +2,18 @@ using System.Runtime.CompilerServices;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
-using Orleans.Streams;
 
 namespace Agentic.Orleans;
 
 /// <summary>
-/// A lifetime's index of record references: activated by the first reference on its stream (or a reader), it reads
-/// what the store already holds, then appends each reference in sequence order. A repeated reference is dropped; a
-/// gap is filled from the store before the reference after it; a reader waiting at the tail looks at the store
-/// every second, so even a lost last reference (the end) arrives. Reentrant: tails wait without blocking deliveries.
+/// A lifetime's index of record references: activated by a reader, it registers with its stream partition's consumer
+/// (which then forwards the lifetime's references), reads what the store already holds, and appends each reference
+/// in sequence order. A repeated reference is dropped; a gap is filled from the store before the reference after
+/// it; a reader waiting at the tail looks at the store every second, so even a lost last reference (the end)
+/// arrives. Reentrant: tails wait without blocking deliveries.
 /// </summary>
 [Reentrant]
-[ImplicitStreamSubscription(ExecutionRefs.Namespace)]
-internal sealed class JournalGrain : Grain, IJournalGrain
+internal sealed class JournalGrain : Grain, IJournalGrain, IJournalFeed
 {
     private static readonly TimeSpan StorePoll = TimeSpan.FromSeconds(1);
 
@@ -26,11 +25,24 @@ internal sealed class JournalGrain : Grain, IJournalGrain
 
     private string LifetimeId => this.GetPrimaryKeyString();
 
+    private IJournalPartitionGrain Partition => GrainFactory.GetGrain<IJournalPartitionGrain>(ExecutionRefs.PartitionOf(LifetimeId));
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Watch first, then read the store: a reference published in between arrives twice at worst (dropped).
+        await Partition.WatchAsync(LifetimeId);
         await CatchUpAsync();
-        var stream = this.GetStreamProvider(ExecutionRefs.StreamProvider).GetStream<ExecutionRef>(StreamId.Create(ExecutionRefs.Namespace, LifetimeId));
-        await stream.SubscribeAsync((reference, _) => OnReferenceAsync(reference));
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Partition.UnwatchAsync(LifetimeId);
+
+    public async Task DeliverAsync(ExecutionRef[] refs)
+    {
+        ArgumentNullException.ThrowIfNull(refs);
+        foreach (var reference in refs.OrderBy(r => r.Sequence))
+        {
+            await OnReferenceAsync(reference);
+        }
     }
 
     public async Task<IReadOnlyList<ExecutionRef>> ReadAsync(long fromSequence, int limit)

@@ -3,6 +3,7 @@ using Agentic.Core.Formats;
 using Agentic.Runtime.Journal;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Xunit.Abstractions;
 
 namespace Agentic.Orleans.Tests;
 
@@ -11,7 +12,7 @@ namespace Agentic.Orleans.Tests;
 /// also when references are dropped or repeated on the way, and the live tail resumes without loss or repetition.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public sealed class JournalGrainTests : IAsyncLifetime
+public sealed class JournalGrainTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly InMemoryJournalStore _journal = new();
@@ -89,8 +90,10 @@ public sealed class JournalGrainTests : IAsyncLifetime
             }
         });
         await Task.Delay(200);
+        var given = System.Diagnostics.Stopwatch.StartNew();
         await lifetime.ProvideInputAsync(Assert.Single(waiting.Awaiting).ExecutionId, PayloadData.FromJson("""{"ok":true}"""), "ada");
         await reading.WaitAsync(Patience);
+        output.WriteLine($"the tail saw the end {given.ElapsedMilliseconds} ms after the input");
 
         var stored = await _journal.ReadAsync(waiting.LifetimeId, 3, default).ToListAsync();
         Assert.Equal(stored.Select(r => r.Sequence), tail.Select(r => r.Sequence));
