@@ -4,6 +4,7 @@ using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,9 @@ public static class AgenticSiloBuilderExtensions
     /// <summary>The grain storage provider of the graph registry (and any other grain state): memory unless the host registers one under this name.</summary>
     public const string StorageName = "agentic";
 
+    /// <summary>Entries of the grain directory's cache the silo keeps at most (Orleans' default: 1,000,000).</summary>
+    public const int DirectoryCacheSize = 10_000;
+
     /// <summary>
     /// Adds the lifetime grains and the runtime's services they share (journal writer, workers, node registry,
     /// guardrails), configured like <see cref="AgenticServiceCollectionExtensions.AddAgentic"/>:
@@ -27,10 +31,11 @@ public static class AgenticSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddAgentic(configure);
-        // Record references on memory streams unless the host chose a provider under the same name (Event Hubs, …).
+        // Record references: the provider configuration names (Agentic:Streams), unless the host registered one itself.
         if (!Registered<global::Orleans.Streams.IStreamProvider>(silo, ExecutionRefs.StreamProvider))
         {
-            silo.AddMemoryStreams(ExecutionRefs.StreamProvider);
+            var streams = silo.Configuration.GetSection(AgenticStreamOptions.Section).Get<AgenticStreamOptions>() ?? new AgenticStreamOptions();
+            AddStreams(silo, streams);
         }
 
         if (!Registered<global::Orleans.Storage.IGrainStorage>(silo, StorageName))
@@ -43,6 +48,9 @@ public static class AgenticSiloBuilderExtensions
             silo.AddMemoryGrainStorage("PubSubStore");
         }
 
+        // The grain directory's cache keeps ~430 B per grain ever activated at its default of 1,000,000 entries: a
+        // lifetime is activated a few times in its life, so bound it (a host may set it again after this).
+        silo.Configure<global::Orleans.Configuration.GrainDirectoryOptions>(o => o.CacheSize = Math.Min(o.CacheSize, DirectoryCacheSize));
         silo.Services.AddSingleton<ExecutionRefPublisher>();
         silo.Services.AddSingleton<Runtime.Lifetimes.IJournalObserver>(sp => sp.GetRequiredService<ExecutionRefPublisher>());
         silo.Services.TryAddSingleton(sp => LifetimeServices.Create(
@@ -62,6 +70,36 @@ public static class AgenticSiloBuilderExtensions
         silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();
         return silo;
+    }
+
+    private static void AddStreams(ISiloBuilder silo, AgenticStreamOptions options)
+    {
+        switch (options.Provider.ToLowerInvariant())
+        {
+            case "memory":
+                silo.AddMemoryStreams(ExecutionRefs.StreamProvider);
+                break;
+            case "eventhubs":
+                var hubs = options.EventHubs;
+                var missing = new[] { (nameof(hubs.ConnectionString), hubs.ConnectionString), (nameof(hubs.EventHubName), hubs.EventHubName), (nameof(hubs.CheckpointConnectionString), hubs.CheckpointConnectionString) }
+                    .Where(s => string.IsNullOrWhiteSpace(s.Item2)).Select(s => $"{AgenticStreamOptions.Section}:EventHubs:{s.Item1}").ToList();
+                if (missing.Count > 0)
+                {
+                    throw new global::Orleans.Runtime.OrleansConfigurationException($"Agentic:Streams:Provider is eventhubs but {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not set");
+                }
+
+                silo.AddEventHubStreams(
+                    ExecutionRefs.StreamProvider,
+                    eventHub => eventHub.ConfigureEventHubConnection(hubs.ConnectionString!, hubs.EventHubName!, hubs.ConsumerGroup),
+                    checkpoints =>
+                    {
+                        checkpoints.TableServiceClient = new Azure.Data.Tables.TableServiceClient(hubs.CheckpointConnectionString!);
+                        checkpoints.TableName = hubs.CheckpointTable;
+                    });
+                break;
+            default:
+                throw new global::Orleans.Runtime.OrleansConfigurationException($"Agentic:Streams:Provider '{options.Provider}' is not one of memory, eventhubs");
+        }
     }
 
     private static bool Registered<T>(ISiloBuilder silo, string name) =>
