@@ -132,7 +132,7 @@ internal sealed class GrainWorkload : IBenchWorkload
         _host.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();

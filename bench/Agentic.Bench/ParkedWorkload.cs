@@ -4,6 +4,9 @@ using Agentic.Core.Graphs;
 using Agentic.Runtime.Hosting;
 using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Agentic.Orleans;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Agentic.Bench;
 
@@ -54,6 +57,75 @@ internal static class ParkedWorkload
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $$"""{"label":"M","profile":"sqlite","lifetimes":{{lifetimes}},"steps":2,"wall_ms":{{wallMs:0.0}},"rss_per_lifetime_kb":{{perLifetimeKb:0.000}},"rss_anon_per_lifetime_kb":{{anonPerLifetimeKb:0.000}},"rss_file_per_lifetime_kb":{{filePerLifetimeKb:0.000}},"managed_heap_bytes_per_lifetime":{{heapPerLifetime:0.0}},"peak_rss_mb":{{self.PeakWorkingSet64 / 1048576.0:0.0}},"live_activations":{{runtime.LiveActivations}},"running_executions":{{runtime.RunningExecutions}},"threads":{{self.Threads.Count}},"thread_pool_threads":{{ThreadPool.ThreadCount}}}"""));
         return runtime.LiveActivations == 0 && runtime.RunningExecutions == 0 ? 0 : 1;
+    }
+
+    /// <summary>M on the grains: one in-process silo on the SQLite journal; parked lifetimes' grains deactivate.</summary>
+    public static async Task<int> RunOnGrainsAsync(int lifetimes, string dbPath)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddSqliteJournal(o => o.Path = dbPath);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: GrainWorkload.FreePort(), gatewayPort: GrainWorkload.FreePort()).AddAgentic());
+        using var host = builder.Build();
+        await host.StartAsync().ConfigureAwait(false);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var management = grains.GetGrain<global::Orleans.Runtime.IManagementGrain>(0);
+        var graph = new GraphBuilder("parked")
+            .Task("task", "echo").Plan("plan", "all").Task("wait", "human", o => o.Config(new { prompt = "approve?" }))
+            .Edge("task", "plan").Edge("plan", "wait").Final("wait")
+            .Build();
+
+        async Task Park(int count)
+        {
+            var pending = new List<Task>(count);
+            for (var i = 0; i < count; i++)
+            {
+                pending.Add(grains.RunLifetimeAsync(graph));
+                if (pending.Count == 2_000)
+                {
+                    await Task.WhenAll(pending).ConfigureAwait(false);
+                    pending.Clear();
+                }
+
+                if (i % 10_000 == 9_999)
+                {
+                    Console.Error.WriteLine($"[M/grains] started {i + 1}/{count}");
+                }
+            }
+
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+
+        async Task<int> Activations()
+        {
+            // The lifetimes deactivate once parked; what stays are the silo's own grains (registry, guardrails, system).
+            for (var waited = 0; waited < 600; waited++)
+            {
+                var count = await management.GetTotalActivationCount().ConfigureAwait(false);
+                if (count < 100)
+                {
+                    return count;
+                }
+
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+
+            return await management.GetTotalActivationCount().ConfigureAwait(false);
+        }
+
+        await Park(200).ConfigureAwait(false);
+        await Activations().ConfigureAwait(false);
+        var before = Resident();
+        var started = Stopwatch.GetTimestamp();
+        await Park(lifetimes).ConfigureAwait(false);
+        var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var left = await Activations().ConfigureAwait(false);
+        var after = Resident();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $$"""{"label":"M/grains","profile":"sqlite","lifetimes":{{lifetimes}},"steps":2,"wall_ms":{{wallMs:0.0}},"rss_per_lifetime_kb":{{(after.Rss - before.Rss) / 1024.0 / lifetimes:0.000}},"managed_heap_bytes_per_lifetime":{{(after.Heap - before.Heap) / (double)lifetimes:0.0}},"peak_rss_mb":{{self.PeakWorkingSet64 / 1048576.0:0.0}},"activations_left":{{left}}}"""));
+        await host.StopAsync().ConfigureAwait(false);
+        return left < 100 ? 0 : 1;
     }
 
     private static (long Rss, long Heap, long Anon, long File) Resident()

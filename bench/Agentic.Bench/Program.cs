@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R,A-grains,B-grains,D-grains] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R,A-grains,B-grains,D-grains,M-grains] [--runs 5] [--sync full|normal] [--warmup N]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
 // does the same work every time.
@@ -52,6 +52,10 @@ try
             case "B-GRAINS":
                 exit |= await MeasureGrains("B/grains", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b-grains.db"));
                 break;
+            case "M-GRAINS":
+                exit |= await ParkedWorkload.RunOnGrainsAsync(10_000, Path.Combine(dir, "m10k-grains.db"));
+                exit |= await ParkedWorkload.RunOnGrainsAsync(100_000, Path.Combine(dir, "m100k-grains.db"));
+                break;
             case "D-GRAINS":
                 exit |= await MeasureGrains("D/grains", "none", lifetimes: 1, steps: 1000, sqlite: null);
                 exit |= await MeasureGrains("D/grains", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d-grains.db"));
@@ -68,7 +72,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R, A-grains, B-grains, D-grains)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R, A-grains, B-grains, D-grains, M-grains)");
                 return 2;
         }
     }

@@ -59,7 +59,6 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
         await EnsureUnusedAsync();
         // Published (or found published with the same content) before anything is stored: name@version is one graph.
         await GrainFactory.GetGrain<IGraphRegistryGrain>(graph.Name).PublishAsync(graph.CanonicalJson);
-        _ = _services.Outcome(Key);
         Deliver(new StartLifetime(graph, command.TenantId, ToPayload(command.Input) ?? Payload.EmptyObject, cap));
         return await Ask(reply => new InspectLifetime(reply));
     }
@@ -93,7 +92,6 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
             throw new InvalidOperationException(new LifetimeSettingsException(parentLifetimeId, LifetimeSettings.Of(start), _services.Settings).Message);
         }
 
-        _ = _services.Outcome(Key);
         Deliver(new StartLifetime(CanonicalGraph.FromJson(start.GraphJson), start.TenantId, start.Input, start.IterationCap, prefix));
         return await Ask(reply => new InspectLifetime(reply));
     }
