@@ -159,6 +159,15 @@ public sealed class GrainBehaviourTests : IAsyncLifetime
         Assert.Equal("waiting", state.Phase);
         Assert.True(journal.Count > 60);
         var lifetime = _cluster.Client.GetGrain<IAgentLifetimeGrain>(state.LifetimeId);
+
+        // Snapshots are written off the lifetime's turn (every 16 records here): wait until one is stored.
+        var deadline = DateTime.UtcNow + Patience;
+        while (await _journal.ReadSnapshotAsync(state.LifetimeId, default) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no snapshot of the parked lifetime was stored");
+            await Task.Delay(20);
+        }
+
         var used = SnapshotsUsed();
 
         await _cluster.DeactivateAsync(lifetime);
