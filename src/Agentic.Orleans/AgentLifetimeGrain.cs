@@ -145,7 +145,13 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
             // A refused transition (abort twice, input already given): nothing was recorded.
             throw new InvalidOperationException(ex.Message);
         }
-        catch (Exception ex) when (ex is LifetimeSettingsException or LifetimeActivationException or Runtime.Journal.JournalAppendException)
+        catch (LifetimeActivationException ex)
+        {
+            // Its journal reads but can never be rebuilt (a graph this build refuses): end it, failed with the reason.
+            var marked = await _services.MarkFailedAsync(Key, ex);
+            throw new InvalidOperationException(marked ? $"{ex.Message} (marked failed)" : ex.Message);
+        }
+        catch (Exception ex) when (ex is LifetimeSettingsException or Runtime.Journal.JournalAppendException)
         {
             throw new InvalidOperationException(ex.Message);
         }

@@ -137,6 +137,32 @@ public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task ALifetimeThatCanNeverBeRebuilt_IsMarkedFailedOnce_WhenActivated()
+    {
+        // Stored by an older build: a condition of 20,000 'or' terms, past this build's limits.
+        var json = new Core.Graphs.GraphBuilder("old").Task("work", "counter").Plan("done", "all").Edge("work", "done").Final("done", "result.count == 1").Build().CanonicalJson;
+        var poisoned = json.Replace("result.count == 1", string.Join(" or ", Enumerable.Repeat("result.count == 1", 20_000)), StringComparison.Ordinal);
+        Assert.NotEqual(json, poisoned);
+        var id = Guid.NewGuid().ToString("N");
+        await fixture.Journal.AppendAsync([new LifetimeStartedEntry
+        {
+            LifetimeId = id, Sequence = 1, RecordedAt = DateTimeOffset.UnixEpoch, TenantId = "acme", GraphName = "old", GraphVersion = "1.0.0",
+            GraphHash = "old-build", GraphJson = poisoned, Input = Payload.EmptyObject, IterationCap = 10,
+        }], default);
+        var lifetime = fixture.Grains.GetGrain<IAgentLifetimeGrain>(id);
+
+        var first = await Assert.ThrowsAnyAsync<Exception>(() => lifetime.ActivateAsync());
+        var again = await Assert.ThrowsAnyAsync<Exception>(() => lifetime.InspectAsync());
+
+        Assert.Contains("(marked failed)", first.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(marked failed)", again.Message, StringComparison.Ordinal);
+        var records = await fixture.Journal.ReadAsync(id, 1, default).ToListAsync();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(ExecutionPhase.Failed, Assert.IsType<LifetimeEndedEntry>(records[^1]).Phase);
+        Assert.DoesNotContain(id, await fixture.Journal.ListUnfinishedAsync(default));
+    }
+
+    [Fact]
     public async Task UnknownLifetime_IsNotFound()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => New().InspectAsync());

@@ -34,7 +34,7 @@ internal static class CommandErrors
         {
             return io.Fail(ExitCodes.InvalidInput, ex.Message);
         }
-        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or Core.Expressions.ExpressionException or Runtime.Lifetimes.LifetimeSettingsException)
+        catch (Exception ex) when (ex is Core.Execution.LifetimeControlException or Runtime.Hosting.GraphVersionConflictException or ArgumentOutOfRangeException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or Core.Expressions.ExpressionException or Runtime.Lifetimes.LifetimeSettingsException or Runtime.Lifetimes.LifetimeActivationException)
         {
             // Refused operations: nothing was recorded; the message names what is wrong (and the lifetime's phase).
             var message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message;

@@ -155,7 +155,7 @@ public sealed class AgenticRuntime : IAsyncDisposable
             catch (LifetimeActivationException ex)
             {
                 _services.DropOutcome(id);
-                skipped.Add(new RecoveryFailure(id, ex.Message, await MarkFailedAsync(id, ex).ConfigureAwait(false)));
+                skipped.Add(new RecoveryFailure(id, ex.Message, await _services.MarkFailedAsync(id, ex).ConfigureAwait(false)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -165,33 +165,6 @@ public sealed class AgenticRuntime : IAsyncDisposable
         }
 
         return new RecoveryReport(recovered, skipped);
-    }
-
-    /// <summary>Appends the end record of a lifetime that cannot be re-activated, so that recovery stops meeting it.</summary>
-    private async Task<bool> MarkFailedAsync(string lifetimeId, LifetimeActivationException reason)
-    {
-        var end = new LifetimeEndedEntry
-        {
-            LifetimeId = lifetimeId,
-            Sequence = reason.LastSequence + 1,
-            RecordedAt = _time.GetUtcNow(),
-            Phase = ExecutionPhase.Failed,
-            Reason = reason.Message,
-            Iterations = 0,
-            Executions = 0,
-        };
-        var stored = new StoredCallback();
-        Writer.Append(end, stored);
-        try
-        {
-            await stored.Task.ConfigureAwait(false);
-            return true;
-        }
-        catch (JournalAppendException)
-        {
-            // Someone else appended meanwhile (another process recovering it): it is theirs now.
-            return false;
-        }
     }
 
     public Task<LifetimeView> PauseAsync(string lifetimeId, string actor, string? reason = null) => Control(lifetimeId, LifetimeControl.Pause, actor, reason);
@@ -312,17 +285,6 @@ public sealed class AgenticRuntime : IAsyncDisposable
         {
             throw new GraphVersionConflictException($"graph '{name}' version {version} has changed: its content hash is {hash}, but lifetimes are pinned to {pinned} under the same version. Bump the graph's version to run the changed graph.");
         }
-    }
-
-    private sealed class StoredCallback : IJournalCallback
-    {
-        private readonly TaskCompletionSource _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Task => _stored.Task;
-
-        public void OnDurable(JournalEntry entry) => _stored.TrySetResult();
-
-        public void OnFailed(JournalEntry entry, Exception error) => _stored.TrySetException(error is JournalAppendException ? error : new JournalAppendException(error.Message, error));
     }
 
     private sealed class Subscription(LifetimeServices services, IJournalObserver observer) : IDisposable

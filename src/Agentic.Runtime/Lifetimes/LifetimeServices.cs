@@ -37,6 +37,44 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
         return services;
     }
 
+    /// <summary>
+    /// Appends the end record (failed, with the reason) of a lifetime whose journal reads but cannot be rebuilt, so that
+    /// recovery stops meeting it; false if another writer appended meanwhile (it is theirs now). Every host's recovery uses it.
+    /// </summary>
+    public async Task<bool> MarkFailedAsync(string lifetimeId, LifetimeActivationException reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        await foreach (var last in Store.ReadAsync(lifetimeId, reason.LastSequence, CancellationToken.None).ConfigureAwait(false))
+        {
+            if (last is Core.Execution.LifetimeEndedEntry || last.Sequence > reason.LastSequence)
+            {
+                return false; // already ended (marked before), or someone appended since
+            }
+        }
+
+        var end = new Core.Execution.LifetimeEndedEntry
+        {
+            LifetimeId = lifetimeId,
+            Sequence = reason.LastSequence + 1,
+            RecordedAt = Time.GetUtcNow(),
+            Phase = Core.Execution.ExecutionPhase.Failed,
+            Reason = reason.Message,
+            Iterations = 0,
+            Executions = 0,
+        };
+        var stored = new StoredCallback();
+        Journal.Append(end, stored);
+        try
+        {
+            await stored.Task.ConfigureAwait(false);
+            return true;
+        }
+        catch (JournalAppendException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stores the tenants' ledgers and flushes the journal (after the lifetimes stopped taking messages).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -126,5 +164,16 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
             next = current.Where(o => !ReferenceEquals(o, observer)).ToArray();
         }
         while (Interlocked.CompareExchange(ref _observers, next, current) != current);
+    }
+
+    private sealed class StoredCallback : IJournalCallback
+    {
+        private readonly TaskCompletionSource _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _stored.Task;
+
+        public void OnDurable(Core.Execution.JournalEntry entry) => _stored.TrySetResult();
+
+        public void OnFailed(Core.Execution.JournalEntry entry, Exception error) => _stored.TrySetException(error is JournalAppendException ? error : new JournalAppendException(error.Message, error));
     }
 }
