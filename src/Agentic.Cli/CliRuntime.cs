@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.Cli;
 
-/// <summary>An embedded runtime on an existing journal database, for the commands that act on stored lifetimes.</summary>
+/// <summary>
+/// An existing journal database for the commands that act on stored lifetimes: a runtime without a silo for those that
+/// only read it, a silo under a lifetime's own settings for those that re-activate it.
+/// </summary>
 internal sealed class CliRuntime : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -27,18 +30,19 @@ internal sealed class CliRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// A runtime under the policies and prices <paramref name="lifetimeId"/> was started with (its start record says
+    /// The silo under the policies and prices <paramref name="lifetimeId"/> was started with (its start record says
     /// which), for commands that re-activate it: it never runs on without its guardrails or prices.
     /// </summary>
-    public static async Task<CliRuntime> OpenForAsync(string dbPath, string lifetimeId, CancellationToken cancellationToken)
+    public static async Task<CliSilo> SiloForAsync(string dbPath, string lifetimeId, CancellationToken cancellationToken)
     {
         EnsureExists(dbPath);
-        return Open(dbPath, await SettingsOfAsync(dbPath, lifetimeId, cancellationToken).ConfigureAwait(false));
+        return await SiloAsync(dbPath, await SettingsOfAsync(dbPath, lifetimeId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary>A runtime under <paramref name="settings"/>; refuses if its policy or price file is gone.</summary>
-    public static CliRuntime Open(string dbPath, LifetimeSettings settings)
+    /// <summary>A silo under <paramref name="settings"/>; refuses if its policy or price file is gone.</summary>
+    public static Task<CliSilo> SiloAsync(string dbPath, LifetimeSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (settings.Policies is { } policies && !policies.StartsWith("set:", StringComparison.Ordinal) && !File.Exists(policies) && !Directory.Exists(policies))
         {
             throw new LifetimeSettingsException($"the lifetime was started under the policies in {policies}, which no longer exist; restore them to resume it (it stays as it is)");
@@ -54,7 +58,7 @@ internal sealed class CliRuntime : IAsyncDisposable
             throw new LifetimeSettingsException($"the lifetime was started with the prices in {prices}, which no longer exist; restore the file to resume it (it stays as it is)");
         }
 
-        return new CliRuntime(CliServices.Build(dbPath, settings.Policies, settings.Prices));
+        return CliSilo.StartAsync(dbPath, settings);
     }
 
     /// <summary>The settings the lifetime's start record names; one message for an unknown id in every command.</summary>

@@ -17,27 +17,7 @@ internal static class CliServices
     /// <param name="pricesPath">Model prices for the <c>llm</c> task's cost (YAML).</param>
     public static ServiceProvider Build(string? dbPath, string? policiesPath = null, string? pricesPath = null)
     {
-        var services = new ServiceCollection().AddAgentic(b =>
-        {
-            if (policiesPath is not null)
-            {
-                b.AddPolicies(policiesPath);
-            }
-
-            if (pricesPath is not null)
-            {
-                b.AddModelPrices(File.Exists(pricesPath) ? pricesPath : throw new FileNotFoundException($"price file '{pricesPath}' does not exist", pricesPath));
-            }
-
-            // provider: openai, when a key is set (any OpenAI-compatible endpoint through OPENAI_BASE_URL).
-            if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key)
-            {
-                var endpoint = Environment.GetEnvironmentVariable("OPENAI_BASE_URL") is { Length: > 0 } url
-                    ? Uri.TryCreate(url, UriKind.Absolute, out var u) ? u : throw new CliInputException($"OPENAI_BASE_URL '{url}' is not an absolute URL")
-                    : null;
-                b.AddOpenAIChatClient(key, endpoint);
-            }
-        });
+        var services = new ServiceCollection().AddAgentic(b => Configure(b, policiesPath, pricesPath));
         if (dbPath is not null)
         {
             services.AddLocalBlobStore(BlobRootFor(dbPath));
@@ -45,6 +25,30 @@ internal static class CliServices
         }
 
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Policies, prices and the OpenAI provider (when a key is set), for the embedded runtime and the silo alike.</summary>
+    public static void Configure(AgenticBuilder b, string? policiesPath, string? pricesPath)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        if (policiesPath is not null)
+        {
+            b.AddPolicies(policiesPath);
+        }
+
+        if (pricesPath is not null)
+        {
+            b.AddModelPrices(File.Exists(pricesPath) ? pricesPath : throw new FileNotFoundException($"price file '{pricesPath}' does not exist", pricesPath));
+        }
+
+        // provider: openai, when a key is set (any OpenAI-compatible endpoint through OPENAI_BASE_URL).
+        if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key)
+        {
+            var endpoint = Environment.GetEnvironmentVariable("OPENAI_BASE_URL") is { Length: > 0 } url
+                ? Uri.TryCreate(url, UriKind.Absolute, out var u) ? u : throw new CliInputException($"OPENAI_BASE_URL '{url}' is not an absolute URL")
+                : null;
+            b.AddOpenAIChatClient(key, endpoint);
+        }
     }
 
     public static string BlobRootFor(string dbPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "blobs");

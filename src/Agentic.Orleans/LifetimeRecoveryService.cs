@@ -13,7 +13,7 @@ namespace Agentic.Orleans;
 /// same idempotency key. Reminders are not used: they would cost a stored row per lifetime and still fire only after
 /// their period, where membership tells within the death-detection time.
 /// </summary>
-internal sealed partial class LifetimeRecoveryService(IClusterMembershipService membership, ILocalSiloDetails local, IGrainFactory grains, LifetimeServices services, ILogger<LifetimeRecoveryService> logger) : BackgroundService
+internal sealed partial class LifetimeRecoveryService(IClusterMembershipService membership, ILocalSiloDetails local, IGrainFactory grains, LifetimeServices services, Microsoft.Extensions.Options.IOptions<AgenticSiloOptions> options, ILogger<LifetimeRecoveryService> logger) : BackgroundService
 {
     private const int Parallel = 64;
 
@@ -36,7 +36,7 @@ internal sealed partial class LifetimeRecoveryService(IClusterMembershipService 
                 joined = true;
                 // One silo recovers, the same one on every silo's view: the oldest (lowest generation) that is active.
                 var leader = active.OrderBy(a => a.Generation).ThenBy(a => a.ToString(), StringComparer.Ordinal).First();
-                if ((newlyDead.Count > 0 || firstTimeActive) && leader.Equals(local.SiloAddress))
+                if ((newlyDead.Count > 0 || (firstTimeActive && options.Value.RecoverOnStart)) && leader.Equals(local.SiloAddress))
                 {
                     await RecoverAsync(newlyDead, stoppingToken).ConfigureAwait(false);
                 }

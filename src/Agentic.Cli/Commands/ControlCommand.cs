@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Agentic.Core.Execution;
+using Agentic.Orleans;
 
 namespace Agentic.Cli.Commands;
 
@@ -21,12 +22,11 @@ internal static class ControlCommand
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             var id = parse.GetValue(idArg)!;
-            await using var cli = await CliRuntime.OpenForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
+            await using var silo = await CliRuntime.SiloForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
             var actor = parse.GetValue(by)!;
-            var view = action == LifetimeControl.Pause
-                ? await cli.Runtime.PauseAsync(id, actor, parse.GetValue(reason)).ConfigureAwait(false)
-                : await cli.Runtime.AbortAsync(id, actor, parse.GetValue(reason)).ConfigureAwait(false);
-            view = await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false);
+            var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);
+            await GrainStates.Call(() => action == LifetimeControl.Pause ? lifetime.PauseAsync(actor, parse.GetValue(reason)) : lifetime.AbortAsync(actor, parse.GetValue(reason))).ConfigureAwait(false);
+            var view = GrainStates.ToView(await lifetime.WhenSettledAsync().WaitAsync(ct).ConfigureAwait(false));
             // Done as asked: an aborted lifetime is what abort is for, so it is not a failure of the command.
             LifetimeOutput.Print(io, view, parse.GetValue(output) == "json");
             return ExitCodes.Completed;

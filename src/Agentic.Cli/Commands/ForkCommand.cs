@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Agentic.Orleans;
 
 namespace Agentic.Cli.Commands;
 
@@ -14,9 +15,10 @@ internal static class ForkCommand
         var command = new Command("fork", "Start a new lifetime from a lifetime's record N and run it from there") { idArg, from, db, output };
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
-            await using var cli = await CliRuntime.OpenForAsync(parse.GetValue(db)!, parse.GetValue(idArg)!, ct).ConfigureAwait(false);
-            var handle = await cli.Runtime.ForkAsync(parse.GetValue(idArg)!, parse.GetValue(from), cancellationToken: ct).ConfigureAwait(false);
-            return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json");
+            await using var silo = await CliRuntime.SiloForAsync(parse.GetValue(db)!, parse.GetValue(idArg)!, ct).ConfigureAwait(false);
+            var fork = silo.Grains.GetGrain<IAgentLifetimeGrain>(CliSilo.NewLifetimeId());
+            await GrainStates.Call(() => fork.ForkAsync(parse.GetValue(idArg)!, parse.GetValue(from))).ConfigureAwait(false);
+            return LifetimeOutput.Print(io, GrainStates.ToView(await fork.WhenSettledAsync().WaitAsync(ct).ConfigureAwait(false)), parse.GetValue(output) == "json");
         }));
         return command;
     }

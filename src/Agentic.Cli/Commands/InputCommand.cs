@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Agentic.Orleans;
 
 namespace Agentic.Cli.Commands;
 
@@ -18,9 +19,10 @@ internal static class InputCommand
         {
             var payload = InputText.Parse(parse.GetValue(payloadArg));
             var id = parse.GetValue(idArg)!;
-            await using var cli = await CliRuntime.OpenForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
-            await cli.Runtime.ProvideInputAsync(id, parse.GetValue(executionArg)!, payload, parse.GetValue(by)!).ConfigureAwait(false);
-            return LifetimeOutput.Print(io, await cli.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json");
+            await using var silo = await CliRuntime.SiloForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
+            var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);
+            await GrainStates.Call(() => lifetime.ProvideInputAsync(parse.GetValue(executionArg)!, GrainStates.Data(payload), parse.GetValue(by)!)).ConfigureAwait(false);
+            return LifetimeOutput.Print(io, GrainStates.ToView(await lifetime.WhenSettledAsync().WaitAsync(ct).ConfigureAwait(false)), parse.GetValue(output) == "json");
         }));
         return command;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Agentic.Core.Execution;
+using Agentic.Orleans;
 using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Lifetimes;
 using Spectre.Console;
@@ -26,9 +27,10 @@ internal static class ResumeCommand
             var json = parse.GetValue(output) == "json";
             if (parse.GetValue(idArg) is { } id)
             {
-                await using var one = await CliRuntime.OpenForAsync(path, id, ct).ConfigureAwait(false);
-                await one.Runtime.ResumeAsync(id, parse.GetValue(by)!, parse.GetValue(reason)).ConfigureAwait(false);
-                return LifetimeOutput.Print(io, await one.Runtime.WhenSettledAsync(id).WaitAsync(ct).ConfigureAwait(false), json);
+                await using var one = await CliRuntime.SiloForAsync(path, id, ct).ConfigureAwait(false);
+                var lifetime = one.Grains.GetGrain<IAgentLifetimeGrain>(id);
+                await GrainStates.Call(() => lifetime.ResumeAsync(parse.GetValue(by)!, parse.GetValue(reason))).ConfigureAwait(false);
+                return LifetimeOutput.Print(io, GrainStates.ToView(await lifetime.WhenSettledAsync().WaitAsync(ct).ConfigureAwait(false)), json);
             }
 
             return await RecoverAllAsync(io, path, json, ct).ConfigureAwait(false);
@@ -66,10 +68,10 @@ internal static class ResumeCommand
         var failures = new List<RecoveryFailure>();
         foreach (var (settings, ids) in groups)
         {
-            CliRuntime cli;
+            CliSilo silo;
             try
             {
-                cli = CliRuntime.Open(path, settings);
+                silo = await CliRuntime.SiloAsync(path, settings).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is LifetimeSettingsException or Core.Guardrails.PolicyValidationException or InvalidDataException)
             {
@@ -77,14 +79,29 @@ internal static class ResumeCommand
                 continue;
             }
 
-            await using (cli)
+            await using (silo)
             {
-                var report = await cli.Runtime.RecoverAllAsync(ids, ct).ConfigureAwait(false);
-                failures.AddRange(report.NotRecovered);
-                var progress = json ? null : new RecoveryProgress(io, report.Recovered.Count);
-                views.AddRange(await Task.WhenAll(report.Recovered.Select(async h =>
+                // Each lifetime on its own: one that cannot be re-activated never keeps the others from recovering.
+                var activated = await Task.WhenAll(ids.Select(async (string id) =>
                 {
-                    var view = await cli.Runtime.WhenSettledAsync(h.LifetimeId).WaitAsync(ct).ConfigureAwait(false);
+                    var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);
+                    try
+                    {
+                        await lifetime.ActivateAsync().ConfigureAwait(false);
+                        return (Lifetime: lifetime, Failure: (RecoveryFailure?)null);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or ArgumentException)
+                    {
+                        var marked = ex.Message.EndsWith("(marked failed)", StringComparison.Ordinal);
+                        return (Lifetime: lifetime, Failure: (RecoveryFailure?)new RecoveryFailure(id, marked ? ex.Message[..^"(marked failed)".Length].TrimEnd() : ex.Message, marked));
+                    }
+                })).ConfigureAwait(false);
+                failures.AddRange(activated.Where(a => a.Failure is not null).Select(a => a.Failure!));
+                var recovered = activated.Where(a => a.Failure is null).Select(a => a.Lifetime).ToList();
+                var progress = json ? null : new RecoveryProgress(io, recovered.Count);
+                views.AddRange(await Task.WhenAll(recovered.Select(async lifetime =>
+                {
+                    var view = GrainStates.ToView(await lifetime.WhenSettledAsync().WaitAsync(ct).ConfigureAwait(false));
                     progress?.Settled();
                     return view;
                 })).ConfigureAwait(false));

@@ -5,6 +5,7 @@ using Agentic.Core.Validation;
 using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Lifetimes;
+using Agentic.Orleans;
 using Agentic.Runtime.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -41,55 +42,55 @@ internal static class RunCommand
                 throw new CliInputException($"--iteration-cap must be at least 1, got {iterationCap}");
             }
 
-            await using var services = CliServices.Build(parse.GetValue(inMemory) ? null : parse.GetValue(db), parse.GetValue(policies), parse.GetValue(prices));
-            // Validate before the runtime opens the journal, so an invalid graph never creates or touches a database.
-            CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, services.GetRequiredService<NodeRegistry>()));
-            if (services.GetService<IPolicySource>() is PolicyFileSource watched)
+            var dbPath = parse.GetValue(inMemory) ? null : parse.GetValue(db);
+            var settings = new LifetimeSettings(parse.GetValue(policies), parse.GetValue(prices));
+            using (var check = CliServices.Build(null, settings.Policies, settings.Prices))
+            {
+                // Validate before the journal is opened, so an invalid graph never creates or touches a database.
+                CommandErrors.PrintDiagnostics(io, GraphValidator.EnsureValid(graph, check.GetRequiredService<NodeRegistry>()));
+            }
+
+            if (parse.GetValue(count) is var n && n < 1)
+            {
+                throw new CliInputException($"--count must be at least 1, got {n}");
+            }
+
+            var progress = json || n != 1 ? null : new ProgressPrinter(io.Console);
+            await using var silo = await CliSilo.StartAsync(dbPath, settings, progress).ConfigureAwait(false);
+            if (silo.Services.GetService<IPolicySource>() is PolicyFileSource watched)
             {
                 // The set in force stays in force; say so where the person running it looks.
                 watched.ReloadFailed += refusal => io.ErrorConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(refusal));
                 watched.Reloaded += set => io.ErrorConsole.MarkupLine(Markup.Escape($"policies reloaded: {set.Version} now in force"));
             }
 
-            var runtime = services.GetRequiredService<AgenticRuntime>();
-            await runtime.EnsureVersionPinnedAsync(graph, ct).ConfigureAwait(false);
-            var options = new StartLifetimeOptions { Input = payload, TenantId = parse.GetValue(tenant), IterationCap = iterationCap, LifetimeId = null };
-            if (parse.GetValue(count) is var n && n != 1)
+            // A graph whose content changed without a version bump is refused while lifetimes are pinned to the old one.
+            var version = graph.Version.ToString();
+            if (await silo.Journal.FindPinnedGraphHashAsync(graph.Name, version, ct).ConfigureAwait(false) is { } pinned && pinned != graph.ContentHash)
             {
-                return n < 1 ? throw new CliInputException($"--count must be at least 1, got {n}") : await RunManyAsync(io, runtime, graph, options, n, json, ct).ConfigureAwait(false);
+                throw new GraphVersionConflictException($"graph '{graph.Name}' version {version} has changed: its content hash is {graph.ContentHash}, but lifetimes are pinned to {pinned} under the same version. Bump the graph's version to run the changed graph.");
             }
 
-            var progress = json ? null : new ProgressPrinter(io.Console);
-            using var subscription = progress is null ? null : runtime.Subscribe(progress);
-            var handle = runtime.Start(graph, options);
-            progress?.Follow(handle.LifetimeId);
-            LifetimeOutcome outcome;
+            var command = new StartLifetimeCommand(graph.CanonicalJson, parse.GetValue(tenant)!, GrainStates.Data(payload), iterationCap);
+            if (n != 1)
+            {
+                return await RunManyAsync(io, silo, graph, command, n, json, ct).ConfigureAwait(false);
+            }
+
+            var id = CliSilo.NewLifetimeId();
+            var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);
+            progress?.Follow(id);
+            var startedAt = TimeProvider.System.GetUtcNow();
+            LifetimeState settled;
             try
             {
-                // Settled: ended, or parked waiting for input (or paused by someone else); a parked lifetime is not an error.
-                var settled = await runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(ct).ConfigureAwait(false);
-                if (!settled.Phase.IsTerminal())
-                {
-                    if (progress is not null)
-                    {
-                        await progress.StopAsync().ConfigureAwait(false);
-                        progress = null;
-                    }
-
-                    var code = LifetimeOutput.Print(io, settled, json);
-                    if (!json)
-                    {
-                        PrintHint(io, settled);
-                    }
-
-                    return code;
-                }
-
-                outcome = await handle.Completion.WaitAsync(ct).ConfigureAwait(false);
+                await GrainStates.Call(() => lifetime.StartAsync(command)).ConfigureAwait(false);
+                // Settled: ended, or parked waiting for input (or paused); a parked lifetime is not an error.
+                settled = await lifetime.WhenSettledAsync().WaitAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return io.Fail(ExitCodes.Parked, $"interrupted: lifetime {handle.LifetimeId} is left unfinished in the journal; agentic resume continues it");
+                return io.Fail(ExitCodes.Parked, $"interrupted: lifetime {id} is left unfinished in the journal; agentic resume continues it");
             }
             finally
             {
@@ -99,6 +100,19 @@ internal static class RunCommand
                 }
             }
 
+            if (!settled.HasEnded)
+            {
+                var view = GrainStates.ToView(settled);
+                var code = LifetimeOutput.Print(io, view, json);
+                if (!json)
+                {
+                    PrintHint(io, view);
+                }
+
+                return code;
+            }
+
+            var outcome = GrainStates.ToOutcome(settled, startedAt, TimeProvider.System.GetUtcNow());
             if (json)
             {
                 io.Output.WriteLine(ToJson(outcome));
@@ -114,16 +128,17 @@ internal static class RunCommand
     }
 
     /// <summary>Starts <paramref name="count"/> lifetimes at once (load, and the crash-recovery test) and prints a summary.</summary>
-    private static async Task<int> RunManyAsync(CliIo io, AgenticRuntime runtime, Core.Graphs.AgentGraph graph, StartLifetimeOptions options, int count, bool json, CancellationToken ct)
+    private static async Task<int> RunManyAsync(CliIo io, CliSilo silo, Core.Graphs.AgentGraph graph, StartLifetimeCommand command, int count, bool json, CancellationToken ct)
     {
         var started = TimeProvider.System.GetTimestamp();
-        var handles = Enumerable.Range(0, count).Select(_ => runtime.Start(graph, options)).ToList();
+        var lifetimes = Enumerable.Range(0, count).Select(_ => silo.Grains.GetGrain<IAgentLifetimeGrain>(CliSilo.NewLifetimeId())).ToList();
+        await Task.WhenAll(lifetimes.Select(l => GrainStates.Call(() => l.StartAsync(command)))).ConfigureAwait(false);
         if (!json)
         {
             io.Console.MarkupLine($"started {count} lifetimes of {Markup.Escape(graph.ToString())}");
         }
 
-        var views = await Task.WhenAll(handles.Select(h => runtime.WhenSettledAsync(h.LifetimeId))).WaitAsync(ct).ConfigureAwait(false);
+        var views = await Task.WhenAll(lifetimes.Select(async l => GrainStates.ToView(await l.WhenSettledAsync().ConfigureAwait(false)))).WaitAsync(ct).ConfigureAwait(false);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         return SettledSummary.Print(io, views, elapsed, json, "settled", "lifetimes", "wall_ms", listLifetimes: false);
     }
