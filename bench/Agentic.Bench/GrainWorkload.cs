@@ -23,7 +23,7 @@ internal sealed class GrainWorkload : IBenchWorkload
     private readonly string _graphJson;
     private readonly int _steps;
 
-    private GrainWorkload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished)
+    private GrainWorkload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies)
     {
         _steps = steps;
         Profile = profile;
@@ -47,7 +47,14 @@ internal sealed class GrainWorkload : IBenchWorkload
 
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
-            .AddAgentic(b => b.AddTask<BenchTask>("bench_task").AddPlan<BenchPlan>("bench_plan")));
+            .AddAgentic(b =>
+            {
+                b.AddTask<BenchTask>("bench_task").AddPlan<BenchPlan>("bench_plan");
+                if (policies is not null)
+                {
+                    b.AddPolicies(policies);
+                }
+            }));
         _host = builder.Build();
         _graphJson = new GraphBuilder("bench-loop")
             .Task("task", "bench_task")
@@ -63,9 +70,9 @@ internal sealed class GrainWorkload : IBenchWorkload
 
     private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<GrainWorkload> StartAsync(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished)
+    public static async Task<GrainWorkload> StartAsync(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies = null)
     {
-        var workload = new GrainWorkload(profile, steps, sqlitePath, sync, retainFinished);
+        var workload = new GrainWorkload(profile, steps, sqlitePath, sync, retainFinished, policies);
         await workload._host.StartAsync().ConfigureAwait(false);
         return workload;
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R,A-grains,B-grains,D-grains,M-grains] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R,A-grains,B-grains,D-grains,G-grains,M-grains] [--runs 5] [--sync full|normal] [--warmup N]
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
 // does the same work every time.
@@ -52,6 +52,11 @@ try
             case "B-GRAINS":
                 exit |= await MeasureGrains("B/grains", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b-grains.db"));
                 break;
+            case "G-GRAINS":
+                // G on the grains: A-grains and G-grains on their own silos in one process, measured one after the other.
+                exit |= await MeasureGrains("A/grains", "none", lifetimes: 1000, steps: 10, sqlite: null);
+                exit |= await MeasureGrains("G/grains", "none", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies());
+                break;
             case "M-GRAINS":
                 exit |= await ParkedWorkload.RunOnGrainsAsync(10_000, Path.Combine(dir, "m10k-grains.db"));
                 exit |= await ParkedWorkload.RunOnGrainsAsync(100_000, Path.Combine(dir, "m100k-grains.db"));
@@ -72,7 +77,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R, A-grains, B-grains, D-grains, M-grains)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R, A-grains, B-grains, D-grains, G-grains, M-grains)");
                 return 2;
         }
     }
@@ -131,10 +136,10 @@ async Task<int> MeasureRuns(string label, string profile, int lifetimes, IBenchW
     return results.All(r => r.Ok) ? 0 : 1;
 }
 
-async Task<int> MeasureGrains(string label, string profile, int lifetimes, int steps, string? sqlite)
+async Task<int> MeasureGrains(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null)
 {
     CollectEarlierWorkloads();
-    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain);
+    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain, policies);
     return await MeasureRuns(label, profile, lifetimes, workload);
 }
 
