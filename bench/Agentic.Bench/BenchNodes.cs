@@ -13,6 +13,20 @@ internal sealed class StepClock
     public ConcurrentDictionary<string, (long[] Start, long[] End)> Lifetimes { get; } = new(StringComparer.Ordinal);
 
     public void Track(string lifetimeId, int steps) => Lifetimes[lifetimeId] = (new long[2 * steps], new long[2 * steps]);
+
+    /// <summary>Adds the lifetime's gaps (one node's end to the next one's start) to <paramref name="gapsMs"/> and forgets it.</summary>
+    public void TakeGaps(string lifetimeId, List<double> gapsMs)
+    {
+        if (!Lifetimes.TryRemove(lifetimeId, out var t))
+        {
+            return;
+        }
+
+        for (var k = 1; k < t.Start.Length; k++)
+        {
+            gapsMs.Add(Stopwatch.GetElapsedTime(t.End[k - 1], t.Start[k]).TotalMilliseconds);
+        }
+    }
 }
 
 /// <summary>The benchmark task: increments the counter carried in the result. Payloads for each count are built once.</summary>

@@ -117,11 +117,7 @@ internal sealed class GrainWorkload : IBenchWorkload
                 continue;
             }
 
-            var (start, end) = _clock.Lifetimes[state.LifetimeId];
-            for (var k = 1; k < start.Length; k++)
-            {
-                gaps.Add(Stopwatch.GetElapsedTime(end[k - 1], start[k]).TotalMilliseconds);
-            }
+            _clock.TakeGaps(state.LifetimeId, gaps);
         }
 
         foreach (var id in ids)

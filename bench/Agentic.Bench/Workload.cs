@@ -117,11 +117,7 @@ internal sealed class Workload : IBenchWorkload
                 continue;
             }
 
-            var (start, end) = _clock.Lifetimes[o.LifetimeId];
-            for (var k = 1; k < start.Length; k++)
-            {
-                gaps.Add(Stopwatch.GetElapsedTime(end[k - 1], start[k]).TotalMilliseconds);
-            }
+            _clock.TakeGaps(o.LifetimeId, gaps);
         }
 
         foreach (var id in ids)

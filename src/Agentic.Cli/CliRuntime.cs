@@ -1,5 +1,6 @@
 using Agentic.Core.Execution;
 using Agentic.Runtime.Hosting;
+using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,13 @@ internal sealed class CliRuntime : IAsyncDisposable
     public static async Task<LifetimeSettings> SettingsOfAsync(string dbPath, string lifetimeId, CancellationToken cancellationToken)
     {
         await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = dbPath });
+        return await SettingsOfAsync(store, dbPath, lifetimeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The settings the lifetime's start record names, read from an open store (many lifetimes, one store).</summary>
+    public static async Task<LifetimeSettings> SettingsOfAsync(IJournalStore store, string dbPath, string lifetimeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         await foreach (var record in store.ReadAsync(lifetimeId, 1, cancellationToken).ConfigureAwait(false))
         {
             return record is LifetimeStartedEntry start ? LifetimeSettings.Of(start) : LifetimeSettings.None;

@@ -24,6 +24,7 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
     private LifetimeActor? _actor;
     private TaskScheduler? _scheduler;
     private volatile bool _deactivated;
+    private long _keptAliveUntil;
 
     public AgentLifetimeGrain(IServiceProvider services) => _services = services.GetRequiredService<LifetimeServices>();
 
@@ -171,10 +172,13 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
         if (_actor.DeactivateWhenIdle)
         {
             DeactivateOnIdle();
+            _keptAliveUntil = 0;
         }
-        else if (!_actor.CanPassivate)
+        else if (!_actor.CanPassivate && Environment.TickCount64 >= _keptAliveUntil)
         {
+            // Once per half period, not on every turn of the step loop.
             DelayDeactivation(KeepAliveWhileBusy);
+            _keptAliveUntil = Environment.TickCount64 + ((long)KeepAliveWhileBusy.TotalMilliseconds / 2);
         }
     }
 

@@ -23,4 +23,27 @@ public static class AgenticGrainFactoryExtensions
         var lifetime = await grains.StartLifetimeAsync(graph, input, tenantId).ConfigureAwait(false);
         return await lifetime.WhenSettledAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Activates each lifetime (recovery), in isolation and at most 64 at a time: one that cannot be re-activated never
+    /// keeps the others from recovering. Returns, for each id, null or why it was not re-activated.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, Exception?>> ActivateLifetimesAsync(this IGrainFactory grains, IEnumerable<string> lifetimeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, Exception?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(lifetimeIds, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (id, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<IAgentLifetimeGrain>(id).ActivateAsync().ConfigureAwait(false);
+                results[id] = null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results[id] = ex;
+            }
+        }).ConfigureAwait(false);
+        return results;
+    }
 }

@@ -15,8 +15,6 @@ namespace Agentic.Orleans;
 /// </summary>
 internal sealed partial class LifetimeRecoveryService(IClusterMembershipService membership, ILocalSiloDetails local, IGrainFactory grains, LifetimeServices services, Microsoft.Extensions.Options.IOptions<AgenticSiloOptions> options, ILogger<LifetimeRecoveryService> logger) : BackgroundService
 {
-    private const int Parallel = 64;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dead = new HashSet<SiloAddress>();
@@ -61,20 +59,14 @@ internal sealed partial class LifetimeRecoveryService(IClusterMembershipService 
         }
 
         LogRecovering(logger, unfinished.Count, dead.Count == 0 ? "the silo joined" : "silo(s) died: " + string.Join(", ", dead));
+        var results = await grains.ActivateLifetimesAsync(unfinished, cancellationToken).ConfigureAwait(false);
         var failed = 0;
-        await System.Threading.Tasks.Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (id, _) =>
+        foreach (var (id, error) in results.Where(r => r.Value is not null))
         {
-            try
-            {
-                await grains.GetGrain<IAgentLifetimeGrain>(id).ActivateAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // One lifetime that cannot be re-activated never keeps the others from recovering.
-                Interlocked.Increment(ref failed);
-                LogActivationFailed(logger, id, ex.Message);
-            }
-        }).ConfigureAwait(false);
+            failed++;
+            LogActivationFailed(logger, id, error!.Message);
+        }
+
         LogRecovered(logger, unfinished.Count - failed, failed);
     }
 

@@ -47,16 +47,15 @@ internal static class ResumeCommand
     {
         var started = TimeProvider.System.GetTimestamp();
         IReadOnlyList<string> unfinished;
+        var groups = new Dictionary<LifetimeSettings, List<string>>();
         await using (var listing = CliRuntime.Open(path))
         {
             unfinished = await listing.Runtime.Journal.ListUnfinishedAsync(ct).ConfigureAwait(false);
-        }
-
-        var groups = new Dictionary<LifetimeSettings, List<string>>();
-        foreach (var id in unfinished)
-        {
-            var settings = await CliRuntime.SettingsOfAsync(path, id, ct).ConfigureAwait(false);
-            (groups.TryGetValue(settings, out var ids) ? ids : groups[settings] = []).Add(id);
+            foreach (var id in unfinished)
+            {
+                var settings = await CliRuntime.SettingsOfAsync(listing.Runtime.Journal, path, id, ct).ConfigureAwait(false);
+                (groups.TryGetValue(settings, out var ids) ? ids : groups[settings] = []).Add(id);
+            }
         }
 
         if (!json)
@@ -82,22 +81,14 @@ internal static class ResumeCommand
             await using (silo)
             {
                 // Each lifetime on its own: one that cannot be re-activated never keeps the others from recovering.
-                var activated = await Task.WhenAll(ids.Select(async (string id) =>
+                var activated = await silo.Grains.ActivateLifetimesAsync(ids, ct).ConfigureAwait(false);
+                foreach (var (id, error) in activated.Where(a => a.Value is not null))
                 {
-                    var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);
-                    try
-                    {
-                        await lifetime.ActivateAsync().ConfigureAwait(false);
-                        return (Lifetime: lifetime, Failure: (RecoveryFailure?)null);
-                    }
-                    catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or ArgumentException)
-                    {
-                        var marked = ex.Message.EndsWith("(marked failed)", StringComparison.Ordinal);
-                        return (Lifetime: lifetime, Failure: (RecoveryFailure?)new RecoveryFailure(id, marked ? ex.Message[..^"(marked failed)".Length].TrimEnd() : ex.Message, marked));
-                    }
-                })).ConfigureAwait(false);
-                failures.AddRange(activated.Where(a => a.Failure is not null).Select(a => a.Failure!));
-                var recovered = activated.Where(a => a.Failure is null).Select(a => a.Lifetime).ToList();
+                    // Whether the grain marked it failed is in the journal, not in the wording of the refusal.
+                    failures.Add(new RecoveryFailure(id, error!.Message, await EndedFailedAsync(silo.Journal, id, ct).ConfigureAwait(false)));
+                }
+
+                var recovered = ids.Where(id => activated[id] is null).Select(id => silo.Grains.GetGrain<IAgentLifetimeGrain>(id)).ToList();
                 var progress = json ? null : new RecoveryProgress(io, recovered.Count);
                 views.AddRange(await Task.WhenAll(recovered.Select(async lifetime =>
                 {
@@ -110,12 +101,23 @@ internal static class ResumeCommand
 
         foreach (var failure in failures)
         {
-            io.ErrorConsole.MarkupLine($"[red]not recovered[/] {Markup.Escape(failure.LifetimeId)}{(failure.MarkedFailed ? " (marked failed)" : "")}: {Markup.Escape(failure.Reason)}");
+            io.ErrorConsole.MarkupLine($"[red]not recovered[/] {Markup.Escape(failure.LifetimeId)}: {Markup.Escape(failure.Reason)}");
         }
 
         var code = SettledSummary.Print(io, views, TimeProvider.System.GetElapsedTime(started), json, "recovered", "recovered", "recovery_ms", listLifetimes: true, failures);
         // A lifetime that could not be recovered is a failure, whatever the others did.
         return failures.Count > 0 ? ExitCodes.FailedOrAborted : code;
+    }
+
+    private static async Task<bool> EndedFailedAsync(Runtime.Journal.IJournalStore journal, string lifetimeId, CancellationToken ct)
+    {
+        JournalEntry? last = null;
+        await foreach (var record in journal.ReadAsync(lifetimeId, 1, ct).ConfigureAwait(false))
+        {
+            last = record;
+        }
+
+        return last is LifetimeEndedEntry { Phase: ExecutionPhase.Failed };
     }
 
     /// <summary>A line every second while lifetimes settle, so that a long recovery shows it is moving.</summary>

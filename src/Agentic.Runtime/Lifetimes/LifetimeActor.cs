@@ -626,6 +626,16 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void Terminate()
     {
+        StopDispatching();
+        foreach (var record in _machine!.RecordTermination(services.Time.GetUtcNow()))
+        {
+            Append(record);
+        }
+    }
+
+    /// <summary>Cancels what runs and drops what waits to be dispatched (pending retries, held and gated requests).</summary>
+    private void StopDispatching()
+    {
         _cancellation.Cancel();
         foreach (var due in _retries)
         {
@@ -636,10 +646,6 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _held.Clear();
         _awaitingTenant.Clear();
         _uncharged.Clear();
-        foreach (var record in _machine!.RecordTermination(services.Time.GetUtcNow()))
-        {
-            Append(record);
-        }
     }
 
     private void Append(JournalEntry entry)
@@ -713,16 +719,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         _lost = true;
         _done = true;
-        _cancellation.Cancel();
-        foreach (var due in _retries)
-        {
-            due.Timer?.Dispose();
-        }
-
-        _retries.Clear();
-        _held.Clear();
-        _awaitingTenant.Clear();
-        _uncharged.Clear();
+        StopDispatching();
         var lost = new JournalAppendException($"lifetime {self.Key}: another activation recorded record {failure.Entry.Sequence} first; this one stopped (nothing of its own was recorded there); ask again to see the lifetime as it is", failure.Error) { IsSequenceConflict = true };
         foreach (var reply in _replies.Values.Concat(_settleWaiters))
         {
