@@ -13,8 +13,8 @@ namespace Agentic.Bench;
 
 /// <summary>
 /// The tick-tock loop on the product's host: one in-process Orleans silo with the lifetime grains (localhost
-/// clustering, memory streams), driven through IGrainFactory as a web API would. Same graph, nodes and checks as
-/// <see cref="Workload"/>.
+/// clustering, memory streams), driven through IGrainFactory as a web API would: each lifetime is started and awaited
+/// with grain calls, every step journaled before the next is dispatched to the executor grains.
 /// </summary>
 internal sealed class GrainWorkload : IBenchWorkload
 {
@@ -79,7 +79,7 @@ internal sealed class GrainWorkload : IBenchWorkload
 
     public async Task<WorkloadResult> RunAsync(string label, int lifetimes, bool collectGarbage = false)
     {
-        var ids = Enumerable.Range(0, lifetimes).Select(_ => AgenticRuntime.NewLifetimeId()).ToArray();
+        var ids = Enumerable.Range(0, lifetimes).Select(_ => Core.Execution.LifetimeIds.Format(Guid.CreateVersion7())).ToArray();
         foreach (var id in ids)
         {
             _clock.Track(id, _steps);

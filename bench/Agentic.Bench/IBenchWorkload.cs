@@ -1,6 +1,6 @@
 namespace Agentic.Bench;
 
-/// <summary>A workload the harness measures run by run: the embedded host's or the grains'.</summary>
+/// <summary>A workload the harness measures run by run.</summary>
 internal interface IBenchWorkload : IAsyncDisposable
 {
     Task<WorkloadResult> RunAsync(string label, int lifetimes, bool collectGarbage = false);

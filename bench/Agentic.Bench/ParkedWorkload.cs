@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Agentic.Core.Graphs;
-using Agentic.Runtime.Hosting;
 using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Agentic.Orleans;
@@ -12,55 +11,12 @@ namespace Agentic.Bench;
 
 /// <summary>
 /// Workload M: L lifetimes run a task and a plan, then park in a human wait. Measures resident memory per parked
-/// lifetime (after a full collection), and shows that parked lifetimes hold no activation, worker or thread.
+/// lifetime (after a full collection), and shows that parked lifetimes hold no grain activation.
 /// </summary>
 internal static class ParkedWorkload
 {
+    /// <summary>One in-process silo on the SQLite journal; parked lifetimes' grains deactivate.</summary>
     public static async Task<int> RunAsync(int lifetimes, string dbPath)
-    {
-        var services = new ServiceCollection().AddAgentic().AddSqliteJournal(o => o.Path = dbPath).BuildServiceProvider();
-        await using var _ = services.ConfigureAwait(false);
-        var runtime = services.GetRequiredService<AgenticRuntime>();
-        var graph = new GraphBuilder("parked")
-            .Task("task", "echo").Plan("plan", "all").Task("wait", "human", o => o.Config(new { prompt = "approve?" }))
-            .Edge("task", "plan").Edge("plan", "wait").Final("wait")
-            .Build();
-
-        // Warm up (JIT, SQLite) with a few lifetimes that are not counted, then take the baseline.
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => runtime.WhenSettledAsync(runtime.Start(graph).LifetimeId))).ConfigureAwait(false);
-        var before = Resident();
-        var started = Stopwatch.GetTimestamp();
-        var pending = new List<Task>(lifetimes);
-        for (var i = 0; i < lifetimes; i++)
-        {
-            pending.Add(runtime.WhenSettledAsync(runtime.Start(graph).LifetimeId));
-            if (i % 10_000 == 9_999)
-            {
-                Console.Error.WriteLine($"[M] started {i + 1}/{lifetimes}");
-            }
-        }
-
-        await Task.WhenAll(pending).ConfigureAwait(false);
-        var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        pending.Clear();
-        while (runtime.LiveActivations > 0)
-        {
-            await Task.Delay(10).ConfigureAwait(false);
-        }
-
-        var after = Resident();
-        var perLifetimeKb = (after.Rss - before.Rss) / 1024.0 / lifetimes;
-        var anonPerLifetimeKb = (after.Anon - before.Anon) / 1024.0 / lifetimes;
-        var filePerLifetimeKb = (after.File - before.File) / 1024.0 / lifetimes;
-        var heapPerLifetime = (after.Heap - before.Heap) / (double)lifetimes;
-        using var self = Process.GetCurrentProcess();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $$"""{"label":"M","profile":"sqlite","lifetimes":{{lifetimes}},"steps":2,"wall_ms":{{wallMs:0.0}},"rss_per_lifetime_kb":{{perLifetimeKb:0.000}},"rss_anon_per_lifetime_kb":{{anonPerLifetimeKb:0.000}},"rss_file_per_lifetime_kb":{{filePerLifetimeKb:0.000}},"managed_heap_bytes_per_lifetime":{{heapPerLifetime:0.0}},"peak_rss_mb":{{self.PeakWorkingSet64 / 1048576.0:0.0}},"live_activations":{{runtime.LiveActivations}},"running_executions":{{runtime.RunningExecutions}},"threads":{{self.Threads.Count}},"thread_pool_threads":{{ThreadPool.ThreadCount}}}"""));
-        return runtime.LiveActivations == 0 && runtime.RunningExecutions == 0 ? 0 : 1;
-    }
-
-    /// <summary>M on the grains: one in-process silo on the SQLite journal; parked lifetimes' grains deactivate.</summary>
-    public static async Task<int> RunOnGrainsAsync(int lifetimes, string dbPath)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
@@ -89,7 +45,7 @@ internal static class ParkedWorkload
 
                 if (i % 10_000 == 9_999)
                 {
-                    Console.Error.WriteLine($"[M/grains] started {i + 1}/{count}");
+                    Console.Error.WriteLine($"[M] started {i + 1}/{count}");
                 }
             }
 
@@ -123,7 +79,7 @@ internal static class ParkedWorkload
         var after = Resident();
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $$"""{"label":"M/grains","profile":"sqlite","lifetimes":{{lifetimes}},"steps":2,"wall_ms":{{wallMs:0.0}},"rss_per_lifetime_kb":{{(after.Rss - before.Rss) / 1024.0 / lifetimes:0.000}},"managed_heap_bytes_per_lifetime":{{(after.Heap - before.Heap) / (double)lifetimes:0.0}},"peak_rss_mb":{{self.PeakWorkingSet64 / 1048576.0:0.0}},"activations_left":{{left}}}"""));
+            $$"""{"label":"M","profile":"sqlite","lifetimes":{{lifetimes}},"steps":2,"wall_ms":{{wallMs:0.0}},"rss_per_lifetime_kb":{{(after.Rss - before.Rss) / 1024.0 / lifetimes:0.000}},"managed_heap_bytes_per_lifetime":{{(after.Heap - before.Heap) / (double)lifetimes:0.0}},"peak_rss_mb":{{self.PeakWorkingSet64 / 1048576.0:0.0}},"activations_left":{{left}}}"""));
         await host.StopAsync().ConfigureAwait(false);
         return left < 100 ? 0 : 1;
     }

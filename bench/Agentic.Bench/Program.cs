@@ -2,7 +2,8 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R,A-grains,B-grains,D-grains,G-grains,M-grains] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R] [--runs 5] [--sync full|normal] [--warmup N]
+// Every workload runs on one in-process Orleans silo (the product's host), as BENCH.md describes.
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
 // does the same work every time.
@@ -31,6 +32,8 @@ try
 {
     foreach (var w in workloads)
     {
+        // Every workload runs on the product's host: one in-process Orleans silo, lifetimes as grains, driven
+        // through IGrainFactory as a web API would.
         switch (w.ToUpperInvariant())
         {
             case "A":
@@ -39,31 +42,12 @@ try
             case "G":
                 // A with three active policies, one a per-tenant cumulative budget: every execution of the 1,000
                 // lifetimes (one tenant) is judged at execution and lifetime scope and charged to the tenant's ledger.
-                // Measured run by run against A (alternating which goes first), so both see the same machine noise.
+                // Measured run by run against A on a silo of its own (alternating which goes first), so both see the
+                // same machine noise.
                 exit |= await MeasureAgainstBaseline("G", lifetimes: 1000, steps: 10, GuardrailPolicies());
                 break;
             case "B":
                 exit |= await Measure("B", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b.db"));
-                break;
-            case "A-GRAINS":
-                // A on the product's host: one in-process Orleans silo, lifetimes as grains.
-                exit |= await MeasureGrains("A/grains", "none", lifetimes: 1000, steps: 10, sqlite: null);
-                break;
-            case "B-GRAINS":
-                exit |= await MeasureGrains("B/grains", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b-grains.db"));
-                break;
-            case "G-GRAINS":
-                // G on the grains: A-grains and G-grains on their own silos in one process, measured one after the other.
-                exit |= await MeasureGrains("A/grains", "none", lifetimes: 1000, steps: 10, sqlite: null);
-                exit |= await MeasureGrains("G/grains", "none", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies());
-                break;
-            case "M-GRAINS":
-                exit |= await ParkedWorkload.RunOnGrainsAsync(10_000, Path.Combine(dir, "m10k-grains.db"));
-                exit |= await ParkedWorkload.RunOnGrainsAsync(100_000, Path.Combine(dir, "m100k-grains.db"));
-                break;
-            case "D-GRAINS":
-                exit |= await MeasureGrains("D/grains", "none", lifetimes: 1, steps: 1000, sqlite: null);
-                exit |= await MeasureGrains("D/grains", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d-grains.db"));
                 break;
             case "D":
                 exit |= await Measure("D", "none", lifetimes: 1, steps: 1000, sqlite: null);
@@ -77,7 +61,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R, A-grains, B-grains, D-grains, G-grains, M-grains)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R)");
                 return 2;
         }
     }
@@ -92,7 +76,7 @@ return exit;
 async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null)
 {
     CollectEarlierWorkloads();
-    await using var workload = new Workload(profile, steps, sqlite, sync, retain, policies);
+    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain, policies);
     return await MeasureRuns(label, profile, lifetimes, workload);
 }
 
@@ -136,18 +120,11 @@ async Task<int> MeasureRuns(string label, string profile, int lifetimes, IBenchW
     return results.All(r => r.Ok) ? 0 : 1;
 }
 
-async Task<int> MeasureGrains(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null)
-{
-    CollectEarlierWorkloads();
-    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain, policies);
-    return await MeasureRuns(label, profile, lifetimes, workload);
-}
-
 async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, Agentic.Core.Guardrails.PolicySet policies)
 {
     CollectEarlierWorkloads();
-    await using var baseline = new Workload("none", steps, null, sync, retain, null);
-    await using var workload = new Workload("none", steps, null, sync, retain, policies);
+    await using var baseline = await GrainWorkload.StartAsync("none", steps, null, sync, retain);
+    await using var workload = await GrainWorkload.StartAsync("none", steps, null, sync, retain, policies);
     Console.Error.WriteLine($"[{label}/none] warming up, with A as the baseline…");
     var warm = System.Diagnostics.Stopwatch.StartNew();
     for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(6); w++)

@@ -2,19 +2,21 @@ using System.Diagnostics;
 using System.Globalization;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
-using Agentic.Runtime.Hosting;
+using Agentic.Orleans;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Agentic.Bench;
 
 /// <summary>
-/// Workload R: a child process runs L tick-tock lifetimes on SQLite and is killed with SIGKILL once a share of their
-/// records is durable; the harness then restarts the runtime on the same file, recovers, and checks every journal.
-/// <c>recovery_ms</c>: restart until every unfinished lifetime is re-activated and its lost executions re-dispatched;
-/// <c>complete_ms</c>: restart until all have completed. <c>lost</c>: executions a lifetime should have and has not
+/// Workload R: a child process runs a silo with L tick-tock lifetimes on SQLite and is killed with SIGKILL once a share
+/// of their records is durable; the harness then starts a silo on the same file, which recovers them by itself, and
+/// checks every journal. <c>recovery_ms</c>: from the restart until every lifetime unfinished at the kill has recorded
+/// again; <c>complete_ms</c>: until all of them have ended. <c>lost</c>: executions a lifetime should have and has not
 /// (or lifetimes that did not complete right); <c>duplicated</c>: executions recorded as finished more than once.
 /// </summary>
 internal static class RecoveryWorkload
@@ -30,21 +32,17 @@ internal static class RecoveryWorkload
         .IterationCap(steps + 1)
         .Build();
 
-    /// <summary>The child: starts every lifetime, reports durable records on stdout until it is killed.</summary>
+    /// <summary>The child: one silo on the file; starts every lifetime, reports durable records on stdout until it is killed.</summary>
     public static async Task<int> ChildAsync(string dbPath, int lifetimes, int steps)
     {
         var recorded = new RecordCounter();
-        await using var services = new ServiceCollection()
-            .AddSingleton<IJournalObserver>(recorded)
-            .AddAgentic()
-            .AddSqliteJournal(o => o.Path = dbPath)
-            .BuildServiceProvider();
-        var runtime = services.GetRequiredService<AgenticRuntime>();
+        using var host = Silo(dbPath, recorded);
+        await host.StartAsync().ConfigureAwait(false);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         var graph = Graph(steps);
-        var input = Payload.FromJson("""{"count":0}""");
-        var handles = Enumerable.Range(0, lifetimes).Select(_ => runtime.Start(graph, new StartLifetimeOptions { Input = input }).Completion).ToArray();
-        var all = Task.WhenAll(handles);
-        while (!all.IsCompleted)
+        var starts = Enumerable.Range(0, lifetimes).Select(_ => grains.StartLifetimeAsync(graph, new { count = 0 })).ToArray();
+        var settled = Task.WhenAll(starts.Select(async s => await (await s.ConfigureAwait(false)).WhenSettledAsync().ConfigureAwait(false)));
+        while (!settled.IsCompleted)
         {
             Console.Out.WriteLine(recorded.Count.ToString(CultureInfo.InvariantCulture));
             await Console.Out.FlushAsync().ConfigureAwait(false);
@@ -53,6 +51,16 @@ internal static class RecoveryWorkload
 
         Console.Out.WriteLine("finished");
         return 0;
+    }
+
+    /// <summary>A silo as a user's host would run it on one machine: localhost clustering, the SQLite journal, recovery on start.</summary>
+    private static IHost Silo(string dbPath, IJournalObserver observer)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(observer).AddSqliteJournal(o => o.Path = dbPath);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: GrainWorkload.FreePort(), gatewayPort: GrainWorkload.FreePort()).AddAgentic());
+        return builder.Build();
     }
 
     public static async Task<int> RunAsync(string dir, int lifetimes, int steps, int runs)
@@ -80,18 +88,27 @@ internal static class RecoveryWorkload
         var killAt = totalRecords * 2 / 5;
         var killedAt = await RunChildUntilKilled(dbPath, lifetimes, steps, killAt).ConfigureAwait(false);
 
-        await using var services = new ServiceCollection().AddAgentic().AddSqliteJournal(o => o.Path = dbPath).BuildServiceProvider();
-        var restarted = Stopwatch.GetTimestamp();
-        var runtime = services.GetRequiredService<AgenticRuntime>();
-        var handles = await runtime.RecoverAsync().ConfigureAwait(false);
-        var recoveryMs = Stopwatch.GetElapsedTime(restarted).TotalMilliseconds;
-        var outcomes = await Task.WhenAll(handles.Select(h => h.Completion)).WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-        var completeMs = Stopwatch.GetElapsedTime(restarted).TotalMilliseconds;
+        IReadOnlyList<string> unfinished;
+        await using (var bare = new SqliteJournalStore(new SqliteJournalOptions { Path = dbPath }))
+        {
+            unfinished = await bare.ListUnfinishedAsync(default).ConfigureAwait(false);
+        }
 
-        var check = await Verify(runtime.Journal, lifetimes, steps).ConfigureAwait(false);
-        var ok = check.Lost == 0 && check.Duplicated == 0 && check.Lifetimes == lifetimes && outcomes.All(o => o.Phase == ExecutionPhase.Completed);
+        // The restarted silo recovers on its own (membership: the silo joined); nothing here activates a lifetime.
+        var watch = new RecoveryWatch(unfinished);
+        var restarted = Stopwatch.GetTimestamp();
+        using var host = Silo(dbPath, watch);
+        await host.StartAsync().ConfigureAwait(false);
+        var progressed = await watch.AllProgressed.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        var recoveryMs = Stopwatch.GetElapsedTime(restarted, progressed).TotalMilliseconds;
+        var ended = await watch.AllEnded.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        var completeMs = Stopwatch.GetElapsedTime(restarted, ended).TotalMilliseconds;
+        var applied = host.Services.GetRequiredService<ActivationCounters>().RecordsAppliedOnActivation;
+        var check = await Verify(host.Services.GetRequiredService<IJournalStore>(), lifetimes, steps).ConfigureAwait(false);
+        await host.StopAsync().ConfigureAwait(false);
+        var ok = check.Lost == 0 && check.Duplicated == 0 && check.Lifetimes == lifetimes;
         var line = string.Create(CultureInfo.InvariantCulture,
-            $$"""{"label":"R","profile":"sqlite","lifetimes":{{lifetimes}},"steps":{{steps}},"killed_after_records":{{killedAt}},"unfinished_at_kill":{{handles.Count}},"recovery_ms":{{recoveryMs:0.0}},"complete_ms":{{completeMs:0.0}},"records_applied_on_activation":{{runtime.Activations.RecordsAppliedOnActivation}},"redispatched":{{check.Redispatched}},"lost":{{check.Lost}},"duplicated":{{check.Duplicated}},"ok":{{(ok ? "true" : "false")}}{{(check.Failure is null ? "" : ",\"failure\":\"" + check.Failure.Replace("\"", "'", StringComparison.Ordinal) + "\"")}}}""");
+            $$"""{"label":"R","profile":"sqlite","lifetimes":{{lifetimes}},"steps":{{steps}},"killed_after_records":{{killedAt}},"unfinished_at_kill":{{unfinished.Count}},"recovery_ms":{{recoveryMs:0.0}},"complete_ms":{{completeMs:0.0}},"records_applied_on_activation":{{applied}},"redispatched":{{check.Redispatched}},"lost":{{check.Lost}},"duplicated":{{check.Duplicated}},"ok":{{(ok ? "true" : "false")}}{{(check.Failure is null ? "" : ",\"failure\":\"" + check.Failure.Replace("\"", "'", StringComparison.Ordinal) + "\"")}}}""");
         return (recoveryMs, line, ok);
     }
 
@@ -150,6 +167,45 @@ internal static class RecoveryWorkload
         }
 
         return (summaries.Count, lost, duplicated, redispatched, failure);
+    }
+
+    /// <summary>Stamps when every lifetime unfinished at the kill has recorded again, and when all of them have ended.</summary>
+    private sealed class RecoveryWatch : IJournalObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _waitingToProgress;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _waitingToEnd;
+        private readonly TaskCompletionSource<long> _progressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<long> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RecoveryWatch(IReadOnlyList<string> unfinished)
+        {
+            _waitingToProgress = new(unfinished.Select(id => KeyValuePair.Create(id, (byte)0)), StringComparer.Ordinal);
+            _waitingToEnd = new(unfinished.Select(id => KeyValuePair.Create(id, (byte)0)), StringComparer.Ordinal);
+            if (unfinished.Count == 0)
+            {
+                _progressed.TrySetResult(Stopwatch.GetTimestamp());
+                _ended.TrySetResult(Stopwatch.GetTimestamp());
+            }
+        }
+
+        /// <summary>The timestamp at which the last of them recorded a record after the restart.</summary>
+        public Task<long> AllProgressed => _progressed.Task;
+
+        /// <summary>The timestamp at which the last of them recorded its end.</summary>
+        public Task<long> AllEnded => _ended.Task;
+
+        public void OnRecorded(JournalEntry entry)
+        {
+            if (_waitingToProgress.TryRemove(entry.LifetimeId, out _) && _waitingToProgress.IsEmpty)
+            {
+                _progressed.TrySetResult(Stopwatch.GetTimestamp());
+            }
+
+            if (entry is LifetimeEndedEntry && _waitingToEnd.TryRemove(entry.LifetimeId, out _) && _waitingToEnd.IsEmpty)
+            {
+                _ended.TrySetResult(Stopwatch.GetTimestamp());
+            }
+        }
     }
 
     private sealed class RecordCounter : IJournalObserver

@@ -1,5 +1,4 @@
 using Agentic.Core.Execution;
-using Agentic.Runtime.Hosting;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Storage.Sqlite;
@@ -8,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agentic.Cli;
 
 /// <summary>
-/// An existing journal database for the commands that act on stored lifetimes: a runtime without a silo for those that
-/// only read it, a silo under a lifetime's own settings for those that re-activate it.
+/// An existing journal database for the commands that act on stored lifetimes: the store alone for those that only
+/// read it (no silo), a silo under a lifetime's own settings for those that re-activate it.
 /// </summary>
 internal sealed class CliRuntime : IAsyncDisposable
 {
@@ -18,12 +17,16 @@ internal sealed class CliRuntime : IAsyncDisposable
     private CliRuntime(ServiceProvider services)
     {
         _services = services;
-        Runtime = services.GetRequiredService<AgenticRuntime>();
+        Journal = services.GetRequiredService<IJournalStore>();
     }
 
-    public AgenticRuntime Runtime { get; }
+    public IJournalStore Journal { get; }
 
-    /// <summary>A runtime without policies or prices: for commands that read the journal and activate nothing.</summary>
+    /// <summary>Rebuilds the lifetime from its journal without running any node, under its pinned graph, and reports any divergence.</summary>
+    public async Task<ReplayReport> ReplayAsync(string lifetimeId, CancellationToken cancellationToken) =>
+        JournalReplay.Replay(await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The journal without policies or prices: for commands that read it and activate nothing.</summary>
     public static CliRuntime Open(string dbPath)
     {
         EnsureExists(dbPath);

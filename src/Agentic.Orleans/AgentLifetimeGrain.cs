@@ -60,7 +60,9 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
         await EnsureUnusedAsync();
         // Published (or found published with the same content) before anything is stored: name@version is one graph.
         await GrainFactory.GetGrain<IGraphRegistryGrain>(graph.Name).PublishAsync(graph.CanonicalJson);
-        Deliver(new StartLifetime(graph, command.TenantId, ToPayload(command.Input) ?? Payload.EmptyObject, cap));
+        // A large input goes to the blob store before its start record, like a large result: the record carries the reference.
+        var input = await _services.Offload.OffloadAsync(ToPayload(command.Input) ?? Payload.EmptyObject, CancellationToken.None);
+        Deliver(new StartLifetime(graph, command.TenantId, input, cap));
         return await Ask(reply => new InspectLifetime(reply));
     }
 
@@ -182,8 +184,16 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
         }
     }
 
-    private static Payload? ToPayload(PayloadData? data) =>
-        data is null ? null : data.MediaType == PayloadData.Json ? Payload.FromJsonUtf8(data.Bytes) : Payload.FromBytes(data.Bytes, data.MediaType);
+    private Payload? ToPayload(PayloadData? data)
+    {
+        if (data?.Blob is { } blob)
+        {
+            var store = _services.Offload.Store ?? throw new ArgumentException($"payload {blob.Uri} is a blob reference, but this silo has no blob store", nameof(data));
+            return Payload.FromBlob(new Core.Blobs.BlobReference(blob.Uri, blob.SizeBytes, blob.MediaType, blob.Sha256), store);
+        }
+
+        return data is null ? null : data.MediaType == PayloadData.Json ? Payload.FromJsonUtf8(data.Bytes) : Payload.FromBytes(data.Bytes, data.MediaType);
+    }
 
     private sealed record DeliveryState(AgentLifetimeGrain Grain, object Message)
     {

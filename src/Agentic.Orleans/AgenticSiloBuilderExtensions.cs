@@ -63,12 +63,15 @@ public static class AgenticSiloBuilderExtensions
             sp.GetService<IBlobStore>(),
             sp.GetService<IPolicySource>(),
             sp.GetService<Core.Models.ModelPriceTable>(),
+            sp.GetRequiredService<ExecutorGrainDispatcher>(),
             sp.GetRequiredService<ITenantLedgerOwner>()));
+        silo.Services.TryAddSingleton<ExecutorGrainDispatcher>();
         // What re-activations from the journal cost on this silo (records applied, snapshots used), for metrics and tests.
         silo.Services.TryAddSingleton(sp => sp.GetRequiredService<LifetimeServices>().Counters);
         // Tenants' ledgers are owned by their guardrail grains: one order of charges for every silo.
         silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantLedgerDrain>();
         return silo;
     }
 

@@ -21,7 +21,9 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
 
     private string Tenant => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var now = _services.Time.GetUtcNow();
         try
@@ -39,6 +41,11 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
     public async Task<TenantLedgerSnapshot> ChargeAsync(IReadOnlyList<UsageCharge> charges)
     {
         ArgumentNullException.ThrowIfNull(charges);
+        if (_ledger is null && _unreadable is null)
+        {
+            await LoadAsync(CancellationToken.None);
+        }
+
         var ledger = Ledger();
         if (_services.Policies?.Current is { } set)
         {
@@ -52,14 +59,30 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
 
         var now = _services.Time.GetUtcNow();
         var captured = ledger.Capture(now);
-        await _services.Store.WriteTenantLedgerAsync(new TenantLedgerState(Tenant, ledger.Charges, captured), CancellationToken.None);
+        try
+        {
+            await _services.Store.WriteTenantLedgerAsync(new TenantLedgerState(Tenant, ledger.Charges, captured), CancellationToken.None);
+        }
+        catch
+        {
+            // The silo keeps these charges and sends them again: forget them here, with everything not stored, and
+            // read the ledger afresh on the next call, so that the resent batch counts once.
+            _ledger = null;
+            throw;
+        }
+
         return new TenantLedgerSnapshot(ledger.Charges, captured);
     }
 
-    public Task<TenantLedgerSnapshot> GetLedgerAsync()
+    public async Task<TenantLedgerSnapshot> GetLedgerAsync()
     {
+        if (_ledger is null && _unreadable is null)
+        {
+            await LoadAsync(CancellationToken.None);
+        }
+
         var ledger = Ledger();
-        return Task.FromResult(new TenantLedgerSnapshot(ledger.Charges, ledger.Capture(_services.Time.GetUtcNow())));
+        return new TenantLedgerSnapshot(ledger.Charges, ledger.Capture(_services.Time.GetUtcNow()));
     }
 
     private TenantLedger Ledger() =>

@@ -34,7 +34,8 @@ internal sealed partial class LifetimeRecoveryService(IClusterMembershipService 
                 joined = true;
                 // One silo recovers, the same one on every silo's view: the oldest (lowest generation) that is active.
                 var leader = active.OrderBy(a => a.Generation).ThenBy(a => a.ToString(), StringComparer.Ordinal).First();
-                if ((newlyDead.Count > 0 || (firstTimeActive && options.Value.RecoverOnStart)) && leader.Equals(local.SiloAddress))
+                // A silo that is stopping itself recovers nothing: the lifetimes would only be dropped again with it.
+                if ((newlyDead.Count > 0 || (firstTimeActive && options.Value.RecoverOnStart)) && leader.Equals(local.SiloAddress) && !stoppingToken.IsCancellationRequested)
                 {
                     await RecoverAsync(newlyDead, stoppingToken).ConfigureAwait(false);
                 }

@@ -2,7 +2,7 @@ using System.ClientModel;
 using Agentic.Core.Execution;
 using Agentic.Core.Formats;
 using Agentic.Core.Models;
-using Agentic.Runtime.Hosting;
+using Agentic.Tests;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,10 +58,7 @@ public sealed class OpenAIChatClientAdapterTests
     {
         using var endpoint = new FakeOpenAIEndpoint(_ => (200, Completion));
         var prices = ModelPriceTable.Read("models:\n  gpt-test: { input_per_million: 0.15, output_per_million: 0.60 }\n  gpt-test-2025-01: { input_per_million: 0.30, output_per_million: 1.20 }\n", "prices.yaml");
-        await using var services = new ServiceCollection()
-            .AddAgentic(b => b.AddModelPrices(prices).AddOpenAIChatClient("sk-test", endpoint.Endpoint))
-            .BuildServiceProvider();
-        var runtime = services.GetRequiredService<AgenticRuntime>();
+        await using var runtime = await ClusterRuntime.StartAsync(s => s.AddSingleton<Runtime.Journal.IJournalStore>(new Runtime.Journal.InMemoryJournalStore()), b => b.AddModelPrices(prices).AddOpenAIChatClient("sk-test", endpoint.Endpoint));
         var graph = GraphReader.Parse("""
             graph: review
             version: 1.0.0

@@ -4,7 +4,7 @@ using Agentic.Core.Blobs;
 using Agentic.Core.Execution;
 using Agentic.Core.Formats;
 using Agentic.Core.Graphs;
-using Agentic.Runtime.Hosting;
+using Agentic.Tests;
 using Agentic.Storage.Blobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,9 +41,8 @@ public sealed class BlobOffloadTests : IDisposable
     public async Task ResultsOverTheInlineLimit_AreJournaledAsBlobReferences_AndReadBackTransparentlyAfterARestart()
     {
         string id;
-        await using (var sp = Services())
+        await using (var runtime = await Cluster())
         {
-            var runtime = sp.GetRequiredService<AgenticRuntime>();
             id = runtime.Start(Graph()).LifetimeId;
             Assert.Equal(ExecutionPhase.Waiting, (await runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30))).Phase);
         }
@@ -67,9 +66,8 @@ public sealed class BlobOffloadTests : IDisposable
 
         Assert.True(await LargestRecordBytes() < InlineLimit, "no record holds the large content inline");
 
-        await using (var sp = Services())
+        await using (var runtime = await Cluster())
         {
-            var runtime = sp.GetRequiredService<AgenticRuntime>();
             var ask = Assert.Single((await runtime.InspectAsync(id)).Awaiting);
             Assert.Equal(BigText, ask.Prompt!.Json.GetProperty("details").GetProperty("text").GetString());
 
@@ -88,9 +86,8 @@ public sealed class BlobOffloadTests : IDisposable
     public async Task AMissingOrCorruptedBlob_IsReportedWithItsUriAndExpectedHash_NeverReplaced()
     {
         string id;
-        await using (var sp = Services())
+        await using (var runtime = await Cluster())
         {
-            var runtime = sp.GetRequiredService<AgenticRuntime>();
             id = runtime.Start(Graph()).LifetimeId;
             await runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
         }
@@ -127,9 +124,8 @@ public sealed class BlobOffloadTests : IDisposable
     [Fact]
     public async Task ATaskReadingACorruptedBlob_FailsWithTheBlobsUriAndHash_InItsRecord()
     {
-        await using var sp = Services();
-        var runtime = sp.GetRequiredService<AgenticRuntime>();
-        var blobs = (LocalBlobStore)sp.GetRequiredService<Runtime.Blobs.IBlobStore>();
+        await using var runtime = await Cluster();
+        var blobs = (LocalBlobStore)runtime.Silo(0).GetRequiredService<Runtime.Blobs.IBlobStore>();
         var content = Encoding.UTF8.GetBytes($$"""{"text":"{{BigText}}"}""");
         var blob = await blobs.PutAsync(content, "application/json", default);
         await File.WriteAllTextAsync(BlobPath(blob), "{}");
@@ -141,11 +137,9 @@ public sealed class BlobOffloadTests : IDisposable
         Assert.Contains($"BlobUnavailableException: blob {blob.Uri} (expected sha256 {blob.Sha256}, {content.Length} bytes) is corrupted", outcome.Reason, StringComparison.Ordinal);
     }
 
-    private ServiceProvider Services() => new ServiceCollection()
-        .AddAgentic(b => b.Configure(o => o.InlineResultLimit = InlineLimit))
-        .AddLocalBlobStore(BlobRoot)
-        .AddSqliteJournal(o => o.Path = DbPath)
-        .BuildServiceProvider();
+    // One silo over the SQLite file and the local blob folder (the single-machine profile).
+    private Task<ClusterRuntime> Cluster() =>
+        ClusterRuntime.StartAsync(s => s.AddLocalBlobStore(BlobRoot).AddSqliteJournal(o => o.Path = DbPath), b => b.Configure(o => o.InlineResultLimit = InlineLimit));
 
     private string BlobPath(BlobReference blob) => Path.Combine(BlobRoot, "sha256", blob.Sha256[..2], blob.Sha256);
 

@@ -1,6 +1,6 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Formats;
-using Agentic.Runtime.Hosting;
+using Agentic.Tests;
 using Agentic.Runtime.Journal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,8 +135,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
 
     private async Task<(Runtime.Lifetimes.LifetimeOutcome Outcome, List<JournalEntry> Records)> RunHello()
     {
-        await using var sp = new ServiceCollection().AddAgentic().AddSqliteJournal(o => o.Path = DbPath).BuildServiceProvider();
-        var runtime = sp.GetRequiredService<AgenticRuntime>();
+        await using var runtime = await ClusterRuntime.StartAsync(s => s.AddSqliteJournal(o => o.Path = DbPath), null);
         var graph = GraphReader.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "samples/hello/graph.yaml")), "graph.yaml");
         var outcome = await runtime.RunAsync(graph).WaitAsync(TimeSpan.FromSeconds(30));
         var records = await runtime.Journal.ReadAsync(outcome.LifetimeId, 1, default).ToListAsync();

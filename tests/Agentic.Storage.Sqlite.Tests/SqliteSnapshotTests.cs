@@ -1,6 +1,6 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Formats;
-using Agentic.Runtime.Hosting;
+using Agentic.Tests;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,9 +31,8 @@ public sealed class SqliteSnapshotTests : IDisposable
               - { from: approve, to: end, kind: final }
             """, "loop-then-ask.yaml");
         string id;
-        await using (var sp = Services(snapshotEvery: 8))
+        await using (var runtime = await Cluster(snapshotEvery: 8))
         {
-            var runtime = sp.GetRequiredService<AgenticRuntime>();
             id = runtime.Start(graph).LifetimeId;
             await runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
             await Until(() => runtime.Activations.SnapshotsTaken >= 5);
@@ -57,8 +56,7 @@ public sealed class SqliteSnapshotTests : IDisposable
                 await Sql(copy, "DELETE FROM snapshots");
             }
 
-            await using var sp = Services(snapshotEvery: 8, copy);
-            var runtime = sp.GetRequiredService<AgenticRuntime>();
+            await using var runtime = await Cluster(snapshotEvery: 8, copy);
             var ask = Assert.Single((await runtime.InspectAsync(id)).Awaiting);
             Assert.Equal(deleteSnapshots ? 0 : 1, runtime.Activations.SnapshotsUsedOnActivation);
             Assert.True(deleteSnapshots ? runtime.Activations.RecordsAppliedOnActivation > 40 : runtime.Activations.RecordsAppliedOnActivation < 8, $"{runtime.Activations.RecordsAppliedOnActivation} records applied");
@@ -71,10 +69,9 @@ public sealed class SqliteSnapshotTests : IDisposable
         Assert.Equal("Completed 41 21 {\"ok\":1}", results[0]);
     }
 
-    private ServiceProvider Services(int snapshotEvery, string? path = null) => new ServiceCollection()
-        .AddAgentic(b => b.Configure(o => o.SnapshotEvery = snapshotEvery))
-        .AddSqliteJournal(o => o.Path = path ?? DbPath)
-        .BuildServiceProvider();
+    // One silo over the SQLite file (the single-machine profile).
+    private Task<ClusterRuntime> Cluster(int snapshotEvery, string? path = null) =>
+        ClusterRuntime.StartAsync(s => s.AddSqliteJournal(o => o.Path = path ?? DbPath), b => b.Configure(o => o.SnapshotEvery = snapshotEvery));
 
     private static async Task Sql(string path, string sql)
     {

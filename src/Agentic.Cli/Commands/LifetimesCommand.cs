@@ -20,7 +20,7 @@ internal static class LifetimesCommand
         {
             await using var cli = CliRuntime.Open(parse.GetValue(db)!);
             var phase = parse.GetValue(status) is { } s ? Enum.GetValues<ExecutionPhase>().Single(p => p.ToWireName() == s) : (ExecutionPhase?)null;
-            var list = await cli.Runtime.Journal.ListLifetimesAsync(phase, parse.GetValue(limit), ct).ConfigureAwait(false);
+            var list = await cli.Journal.ListLifetimesAsync(phase, parse.GetValue(limit), ct).ConfigureAwait(false);
             if (parse.GetValue(output) == "json")
             {
                 io.Output.WriteLine(JsonText.Write(w =>

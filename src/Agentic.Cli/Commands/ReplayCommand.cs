@@ -16,7 +16,7 @@ internal static class ReplayCommand
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             await using var cli = CliRuntime.Open(parse.GetValue(db)!);
-            var report = await cli.Runtime.ReplayAsync(parse.GetValue(idArg)!, ct).ConfigureAwait(false);
+            var report = await cli.ReplayAsync(parse.GetValue(idArg)!, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == "json")
             {
                 io.Output.WriteLine(JsonText.Write(w =>

@@ -50,10 +50,10 @@ internal static class ResumeCommand
         var groups = new Dictionary<LifetimeSettings, List<string>>();
         await using (var listing = CliRuntime.Open(path))
         {
-            unfinished = await listing.Runtime.Journal.ListUnfinishedAsync(ct).ConfigureAwait(false);
+            unfinished = await listing.Journal.ListUnfinishedAsync(ct).ConfigureAwait(false);
             foreach (var id in unfinished)
             {
-                var settings = await CliRuntime.SettingsOfAsync(listing.Runtime.Journal, path, id, ct).ConfigureAwait(false);
+                var settings = await CliRuntime.SettingsOfAsync(listing.Journal, path, id, ct).ConfigureAwait(false);
                 (groups.TryGetValue(settings, out var ids) ? ids : groups[settings] = []).Add(id);
             }
         }

@@ -20,7 +20,7 @@ internal static class ShowCommand
         {
             await using var cli = CliRuntime.Open(parse.GetValue(db)!);
             var id = parse.GetValue(idArg)!;
-            var records = await cli.Runtime.Journal.ReadAsync(id, 1, ct).ToListAsync(ct).ConfigureAwait(false);
+            var records = await cli.Journal.ReadAsync(id, 1, ct).ToListAsync(ct).ConfigureAwait(false);
             if (records.Count == 0)
             {
                 throw CliRuntime.NotFound(id, parse.GetValue(db)!);

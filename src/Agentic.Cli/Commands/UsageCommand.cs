@@ -19,7 +19,7 @@ internal static class UsageCommand
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             await using var cli = CliRuntime.Open(parse.GetValue(db)!);
-            var store = cli.Runtime.Journal;
+            var store = cli.Journal;
             var tenantId = parse.GetValue(tenant);
             UsageReport report;
             try

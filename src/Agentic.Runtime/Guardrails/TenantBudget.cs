@@ -11,7 +11,7 @@ namespace Agentic.Runtime.Guardrails;
 /// finished execution here, in its own turn, under a lock held for a copy of the totals before it and one addition:
 /// the lock puts all the tenant's charges in one order, exactly as a mailbox would, without a message round trip and
 /// an extra lifetime turn per execution (workload G); the judgement runs on the copy, outside it. The tenant's
-/// <see cref="TenantGuardrailActor"/> does the rest: it loads the ledger, writes it, and re-judges the standing when
+/// <see cref="TenantLedgerSync"/> does the rest: it loads the ledger, writes it, and re-judges the standing when
 /// asked.
 /// </summary>
 internal sealed partial class TenantBudget
@@ -32,10 +32,10 @@ internal sealed partial class TenantBudget
     // With a ledger owner (a cluster): the charges made here since the last flush, for the owner to apply in order.
     private List<(UsageSample Sample, DateTimeOffset At)>? _unsent;
 
-    public TenantBudget(string tenantId, IActorRef<object> actor, ILogger logger)
+    public TenantBudget(string tenantId, TenantGuardrails guardrails, ILogger logger)
     {
         TenantId = tenantId;
-        Actor = actor;
+        Actor = new TenantLedgerSync(this, guardrails);
         _logger = logger;
         _scope = new GuardrailScope { Tenant = tenantId };
         _onError = (policy, error) => LogConditionFailed(_logger, policy.Name, TenantId, error.Message);
@@ -49,8 +49,8 @@ internal sealed partial class TenantBudget
     /// <summary>When <see cref="Users"/> last fell to 0 (a <see cref="TimeProvider"/> timestamp).</summary>
     internal long IdleSince { get; set; }
 
-    /// <summary>The tenant's guardrail actor.</summary>
-    public IActorRef<object> Actor { get; }
+    /// <summary>What keeps the tenant's ledger stored (loads, writes, durable-charge waits).</summary>
+    public TenantLedgerSync Actor { get; }
 
     /// <summary>Null until the actor has loaded the tenant's ledger and judged it once.</summary>
     public TenantStanding? Standing => _standing;

@@ -1,34 +1,29 @@
 using System.Collections.Concurrent;
-using Agentic.Runtime.Actors;
 using Agentic.Runtime.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace Agentic.Runtime.Guardrails;
 
-/// <summary>The tenant guardrail actors of one runtime (one per tenant, activated on first use) and what they share.</summary>
+/// <summary>The tenants' budgets on this silo (one per tenant, loaded on first use) and what their ledger syncs share.</summary>
 internal sealed partial class TenantGuardrails : IDisposable
 {
     private readonly ConcurrentDictionary<string, TenantBudget> _budgets = new(StringComparer.Ordinal);
-    private readonly ActorHost<TenantGuardrailActor, object> _host;
     private readonly ConcurrentDictionary<Task, byte> _writes = new();
     private readonly Lock _users = new();
     private readonly TimeSpan _idleTimeout;
     private readonly ITimer _evictTimer;
     internal long LedgerResetsField;
 
-    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, ActorHostOptions options, ILogger logger, ITenantLedgerOwner? owner = null)
+    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, TimeSpan idleTimeout, ILogger logger, ITenantLedgerOwner? owner = null)
     {
         Owner = owner;
         Policies = policies;
         Store = store;
         Time = time;
         Logger = logger;
-        // A tenant's actor is shared by all its lifetimes (durable-charge waits) and its turns are short: yielding after
-        // the lifetimes' 64 messages would queue it behind thousands of them on every turn, so it drains far more per turn.
-        var tenantOptions = new ActorHostOptions { MaxActivations = options.MaxActivations, IdleTimeout = options.IdleTimeout, MessagesPerTurn = Math.Max(options.MessagesPerTurn, 4096) };
-        _host = new ActorHost<TenantGuardrailActor, object>(self => new TenantGuardrailActor(self, this), tenantOptions, time, logger);
-        _idleTimeout = options.IdleTimeout;
-        _evictTimer = time.CreateTimer(_ => EvictIdle(_idleTimeout), null, options.IdleTimeout, options.IdleTimeout);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idleTimeout, TimeSpan.Zero);
+        _idleTimeout = idleTimeout;
+        _evictTimer = time.CreateTimer(_ => EvictIdle(_idleTimeout), null, idleTimeout, idleTimeout);
     }
 
     public IPolicySource Policies { get; }
@@ -48,10 +43,10 @@ internal sealed partial class TenantGuardrails : IDisposable
     /// <summary>Tenants whose budget is in memory now (tenants idle past the idle timeout are evicted).</summary>
     public int BudgetsInMemory => _budgets.Count;
 
-    /// <summary>The tenant's budget as its actor uses it (created, and loaded by the actor, on first use).</summary>
+    /// <summary>The tenant's budget (created on first use; its ledger sync loads it).</summary>
     public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id =>
     {
-        var budget = new TenantBudget(id, _host.Ref(id), Logger);
+        var budget = new TenantBudget(id, this, Logger);
         if (Owner is not null)
         {
             budget.SendChargesToOwner();
@@ -111,7 +106,6 @@ internal sealed partial class TenantGuardrails : IDisposable
     public void Dispose()
     {
         _evictTimer.Dispose();
-        _host.Dispose();
     }
 
     /// <summary>Runs a ledger write off the actors, tracked so that shutdown waits for it before the store closes.</summary>

@@ -1,12 +1,12 @@
-using Agentic.Runtime.Actors;
 using Agentic.Runtime.Workers;
 
 namespace Agentic.Runtime.Hosting;
 
-/// <summary>Settings of an <see cref="AgenticRuntime"/>.</summary>
+/// <summary>Settings of the runtime on a silo: workers' limits, journal batching, blob offload, snapshots.</summary>
 public sealed class AgenticRuntimeOptions
 {
-    public ActorHostOptions Actors { get; } = new();
+    /// <summary>A tenant's budget no lifetime on this silo uses is dropped from memory after this long (its ledger stays stored).</summary>
+    public TimeSpan TenantIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     public WorkerOptions Workers { get; } = new();
 

@@ -1,19 +1,15 @@
-using Agentic.Runtime.Blobs;
 using Agentic.Runtime.Journal;
-using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.Runtime.Hosting;
 
 public static class AgenticServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the embedded runtime with the built-in node types and, unless a store is registered, the in-memory journal.
-    /// <code>services.AddAgentic(b => b.AddTask&lt;MyTask&gt;("my_task"));</code>
+    /// Adds what the runtime's grains use: the built-in node types and those <paramref name="configure"/> adds, the runtime's
+    /// options and, unless a store is registered, the in-memory journal. Called by the silo's <c>AddAgentic</c>.
     /// </summary>
     public static IServiceCollection AddAgentic(this IServiceCollection services, Action<AgenticBuilder>? configure = null)
     {
@@ -26,16 +22,6 @@ public static class AgenticServiceCollectionExtensions
         // The collection is complete by the time the registry is resolved: it tells which handlers are singletons.
         services.TryAddSingleton(sp => new NodeRegistry(sp, sp.GetServices<NodeRegistration>(), type => services.LastOrDefault(d => d.ServiceType == type && !d.IsKeyedService)?.Lifetime == ServiceLifetime.Singleton));
         services.TryAddSingleton<IJournalStore, InMemoryJournalStore>();
-        services.TryAddSingleton(sp => new AgenticRuntime(
-            sp.GetRequiredService<NodeRegistry>(),
-            sp.GetRequiredService<IJournalStore>(),
-            sp.GetRequiredService<IOptions<AgenticRuntimeOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetServices<IJournalObserver>(),
-            sp.GetService<IBlobStore>(),
-            sp.GetService<Guardrails.IPolicySource>(),
-            sp.GetService<Core.Models.ModelPriceTable>()));
         return services;
     }
 

@@ -4,8 +4,9 @@ using Agentic.Runtime.Journal;
 namespace Agentic.Runtime.Lifetimes;
 
 /// <summary>Reads whole journals for replay, fork and finished-lifetime outcomes.</summary>
-internal static class LifetimeReplay
+public static class LifetimeReplay
 {
+    /// <summary>Every record of the lifetime in sequence order; an unknown id is a <see cref="KeyNotFoundException"/>.</summary>
     public static async Task<IReadOnlyList<JournalEntry>> ReadAsync(IJournalStore store, string lifetimeId, CancellationToken cancellationToken)
     {
         var records = new List<JournalEntry>();
@@ -17,6 +18,7 @@ internal static class LifetimeReplay
         return records.Count > 0 ? records : throw new KeyNotFoundException($"lifetime {lifetimeId} is not in the journal");
     }
 
+    /// <summary>How the lifetime ended, from its start and end records; one that has not ended is refused.</summary>
     public static LifetimeOutcome OutcomeOf(IReadOnlyList<JournalEntry> records)
     {
         var start = (LifetimeStartedEntry)records[0];

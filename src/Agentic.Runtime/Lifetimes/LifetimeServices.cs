@@ -7,20 +7,20 @@ using Agentic.Runtime.Workers;
 namespace Agentic.Runtime.Lifetimes;
 
 /// <summary>
-/// What every lifetime actor shares: journal writer, workers, node registry, clock and observers. One per host (the
-/// embedded runtime, or a silo hosting lifetime grains): the orchestration is written once and hosted by either.
+/// What every lifetime actor on a silo shares: journal writer, execution dispatch, node registry, clock, observers and
+/// tenant budgets. One per silo.
 /// </summary>
-internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null) : IAsyncDisposable
+internal sealed class LifetimeServices(JournalWriter journal, ExecutionDispatch workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null) : IAsyncDisposable
 {
     /// <summary>Everything a host needs to run lifetimes over <paramref name="store"/>, from the runtime's options.</summary>
-    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices, Guardrails.ITenantLedgerOwner? ledgerOwner = null)
+    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices, IExecutionDispatcher executor, Guardrails.ITenantLedgerOwner? ledgerOwner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentOutOfRangeException.ThrowIfNegative(options.InlineResultLimit);
         ArgumentOutOfRangeException.ThrowIfNegative(options.SnapshotEvery);
         var writer = new JournalWriter(store, options.JournalMaxBatch, loggerFactory.CreateLogger<JournalWriter>());
-        var services = new LifetimeServices(writer, new WorkerPool(options.Workers), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies)
+        var services = new LifetimeServices(writer, new ExecutionDispatch(options.Workers, executor), nodes, time, new PayloadOffload(blobs, options.InlineResultLimit), options.SnapshotEvery, policies)
         {
             Settings = new LifetimeSettings(policies?.Origin, prices is null || prices.IsEmpty ? null : prices.Source),
         };
@@ -31,7 +31,7 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
 
         if (policies is not null)
         {
-            services.Tenants = new Guardrails.TenantGuardrails(policies, store, time, options.Actors, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"), ledgerOwner);
+            services.Tenants = new Guardrails.TenantGuardrails(policies, store, time, options.TenantIdleTimeout, loggerFactory.CreateLogger("Agentic.Runtime.Guardrails"), ledgerOwner);
         }
 
         return services;
@@ -120,7 +120,7 @@ internal sealed class LifetimeServices(JournalWriter journal, WorkerPool workers
 
     public JournalWriter Journal { get; } = journal;
 
-    public WorkerPool Workers { get; } = workers;
+    public ExecutionDispatch Workers { get; } = workers;
 
     public NodeRegistry Nodes { get; } = nodes;
 

@@ -2,26 +2,26 @@ using System.Collections.Concurrent;
 
 namespace Agentic.Runtime.Workers;
 
-/// <summary>A non-blocking limit on concurrent work items: over the limit, items queue instead of holding a thread.</summary>
-internal sealed class ConcurrencyGate(int limit)
+/// <summary>A non-blocking limit on concurrent executions of one type: over the limit, they queue instead of holding a thread.</summary>
+internal sealed class ConcurrencyGate(int limit, IExecutionDispatcher executor)
 {
-    private readonly ConcurrentQueue<IThreadPoolWorkItem> _waiting = new();
+    private readonly ConcurrentQueue<NodeRun> _waiting = new();
     private int _running;
 
     public int Limit { get; } = limit;
 
     public int Running => Volatile.Read(ref _running);
 
-    public void Submit(IThreadPoolWorkItem item)
+    public void Submit(NodeRun run)
     {
         if (Interlocked.Increment(ref _running) <= Limit)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false);
+            executor.Dispatch(run);
             return;
         }
 
         Interlocked.Decrement(ref _running);
-        _waiting.Enqueue(item);
+        _waiting.Enqueue(run);
         TryStartWaiting();
     }
 
@@ -43,7 +43,7 @@ internal sealed class ConcurrencyGate(int limit)
 
             if (_waiting.TryDequeue(out var next))
             {
-                ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+                executor.Dispatch(next);
             }
             else
             {

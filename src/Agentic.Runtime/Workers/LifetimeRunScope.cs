@@ -11,7 +11,7 @@ namespace Agentic.Runtime.Workers;
 /// </summary>
 internal sealed class LifetimeRunScope(
     NodeRegistry registry,
-    WorkerPool workers,
+    ExecutionDispatch workers,
     TimeProvider time,
     IActorRef<object> owner,
     ExecutableGraph graph,
@@ -23,7 +23,7 @@ internal sealed class LifetimeRunScope(
 {
     public NodeRegistry Registry { get; } = registry;
 
-    public WorkerPool Workers { get; } = workers;
+    public ExecutionDispatch Workers { get; } = workers;
 
     public TimeProvider Time { get; } = time;
 

@@ -47,10 +47,20 @@ internal sealed class NodeRun : IThreadPoolWorkItem
 
     public long StartedTimestamp { get; private set; }
 
-    public void Execute() => WorkerPool.RunChain(this);
+    /// <summary>Runs the execution from the thread pool (the executor queues it there, off any grain's scheduler).</summary>
+    public void Execute() => _ = RunAsync();
 
-    /// <summary>Starts the execution; an asynchronous body continues on its own after the first await.</summary>
-    internal void Run() => _ = RunAsync();
+    /// <summary>
+    /// Reports the execution failed without running it (its executor could not be reached): the lifetime records the
+    /// failure and retries it like any other, with the same idempotency key.
+    /// </summary>
+    internal void Refuse(string error)
+    {
+        StartedAt = _scope.Time.GetUtcNow();
+        StartedTimestamp = FinishedTimestamp = _scope.Time.GetTimestamp();
+        Fail(error);
+        Report(null);
+    }
 
     private async Task RunAsync()
     {
@@ -125,12 +135,18 @@ internal sealed class NodeRun : IThreadPoolWorkItem
             await OffloadAsync().ConfigureAwait(false);
         }
 
+        Report(context);
+    }
+
+    /// <summary>Frees the execution's place under its type's limit and posts the outcome to the lifetime.</summary>
+    private void Report(NodeContext? context)
+    {
         _latencyMs = _scope.Time.GetElapsedTime(StartedTimestamp, FinishedTimestamp).TotalMilliseconds;
         context?.Finish();
         _context = context;
         Gate?.Release();
         _scope.Workers.Finished();
-        _scope.Owner.PostAndRunIfIdle(this);
+        _scope.Owner.Post(this);
     }
 
     /// <summary>A result over the inline limit goes to the blob store before its record is journaled (off the actor).</summary>

@@ -1,6 +1,8 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Execution;
 
 public class EdgeSemanticsTests
@@ -8,7 +10,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task ParallelFanOut_JoinRunsOnceWithEveryBranchResultInBranchOrder()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("fan")
             .Task("start", "echo")
             .Plan("fan", "all")
@@ -37,7 +39,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task SlowBranch_NeverDelaysAnUnrelatedBranch()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("slow-fast")
             .Task("start", "echo").Plan("fan", "all")
             .Task("slow", "tag", o => o.Config(new { ms = 1500 }))
@@ -62,7 +64,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task FinalEdge_CompletesAndCancelsBranchesStillRunning_RecordingThemCancelled()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("race")
             .Task("start", "echo").Plan("fan", "all")
             .Task("slow", "tag", o => o.Config(new { ms = 60_000 }))
@@ -88,7 +90,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task TaskConditions_ChooseAmongOutEdges_AndAConditionalFinalEdgeEnds()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("conditions")
             .Task("count", "counter")
             .Plan("even", "target", o => o.Config(new { to = new[] { "count" } }))
@@ -109,7 +111,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task PlanEdgeCondition_GuardsTheChosenTarget_AndAStalledLifetimeFailsWithAReason()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("guarded")
             .Task("a", "counter")
             .Plan("p", "target", o => o.Config(new { to = new[] { "a" } }))
@@ -126,7 +128,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task PlanNamingATargetTwice_RunsItOnce()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("twice")
             .Task("start", "echo")
             .Plan("p", "target", o => o.Config(new { to = new[] { "a", "a" } }))
@@ -144,7 +146,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task PlanChoosingATargetItHasNoEdgeTo_FailsListingTheAllowedTargets()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("wrong-target")
             .Task("a", "echo")
             .Plan("p", "target", o => o.Config(new { to = new[] { "nowhere" } }))
@@ -161,7 +163,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task ConditionThatCannotBeEvaluated_FailsTheLifetimeNamingTheEdge()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("bad-condition")
             .Task("a", "echo", o => o.Config(new { name = "x" }))
             .Plan("p", "all")
@@ -180,7 +182,7 @@ public class EdgeSemanticsTests
     [InlineData("result.name", "gives the string x")]
     public async Task NonBooleanCondition_FailsTheLifetime_InsteadOfCountingAsTrue(string when, string expected)
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("non-boolean")
             .Task("a", "echo", o => o.Config(new { name = "x", count = 3 }))
             .Plan("p", "all")
@@ -197,7 +199,7 @@ public class EdgeSemanticsTests
     [Fact]
     public async Task MissingFieldInACondition_CountsAsFalse()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("missing")
             .Task("a", "echo")
             .Plan("never", "all").Plan("always", "all")

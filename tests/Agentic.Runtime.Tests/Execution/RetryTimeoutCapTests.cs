@@ -2,6 +2,8 @@ using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Runtime.Lifetimes;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Execution;
 
 public class RetryTimeoutCapTests
@@ -15,7 +17,7 @@ public class RetryTimeoutCapTests
     [Fact]
     public async Task Retries_RecordEveryAttempt_WithOneIdempotencyKey_ThenSucceed()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, journal) = await t.RunAsync(Flaky(failures: 2, attempts: 3));
 
         Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
@@ -30,7 +32,7 @@ public class RetryTimeoutCapTests
     [Fact]
     public async Task ExhaustedRetries_FailTheLifetimeWithTheCause()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, journal) = await t.RunAsync(Flaky(failures: 5, attempts: 2));
 
         Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
@@ -55,7 +57,7 @@ public class RetryTimeoutCapTests
     [Fact]
     public async Task Timeout_CancelsTheTasksToken_AndCountsAsAFailedAttempt()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("slow")
             .Task("slow", "tag", o => o.Config(new { ms = 60_000 }).Timeout(TimeSpan.FromMilliseconds(50)).Retry(2, TimeSpan.FromMilliseconds(1)))
             .Plan("p", "all").Edge("slow", "p").Final("p")
@@ -72,7 +74,7 @@ public class RetryTimeoutCapTests
     [Fact]
     public async Task SleepWithinItsTimeout_Completes()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("ok").Task("nap", "sleep", o => o.Config(new { ms = 5 }).Timeout(TimeSpan.FromSeconds(10))).Plan("p", "all").Edge("nap", "p").Final("p").Build();
         var (outcome, _) = await t.RunAsync(graph, new StartLifetimeOptions { Input = Payload.FromJson("""{"x":1}""") });
         Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
@@ -86,7 +88,7 @@ public class RetryTimeoutCapTests
     [Fact]
     public async Task IterationCap_StopsARunawayLoopWithAClearReason()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, _) = await t.RunAsync(Forever(5));
 
         Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
@@ -98,7 +100,7 @@ public class RetryTimeoutCapTests
     [Fact]
     public async Task IterationCap_DefaultsTo100_AndCanBeSetPerRun()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (byDefault, _) = await t.RunAsync(Forever(null));
         Assert.Equal(100, byDefault.Iterations);
 

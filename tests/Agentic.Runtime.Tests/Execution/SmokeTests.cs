@@ -1,7 +1,5 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Formats;
-using Agentic.Runtime.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.Runtime.Tests.Execution;
 
@@ -10,8 +8,8 @@ public class SmokeTests
     [Fact]
     public async Task HelloLoop_CountsToTen()
     {
-        await using var sp = new ServiceCollection().AddAgentic().BuildServiceProvider();
-        var runtime = sp.GetRequiredService<AgenticRuntime>();
+        await using var t = await TestRuntime.StartAsync();
+        var runtime = t.Runtime;
         var graph = GraphReader.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "samples/hello/graph.yaml")), "graph.yaml");
         var outcome = await runtime.RunAsync(graph).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(ExecutionPhase.Completed, outcome.Phase);

@@ -6,6 +6,8 @@ using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Guardrails;
 
 public sealed class GuardrailEnforcementTests : IDisposable
@@ -33,7 +35,7 @@ public sealed class GuardrailEnforcementTests : IDisposable
     public async Task RejectExecution_RecordsTheExecutionAsRejected_RetriesIt_AndFailsTheLifetimeWhenNoAttemptRemains()
     {
         var set = Policies("policies:\n  - { name: big-step, scope: execution, when: \"tokens_used > 300 and node == 'spend'\", action: reject_execution }");
-        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddPolicies(set));
 
         // Attempt 1 spends 500 (rejected), attempt 2 spends 50 (accepted): the lifetime goes on.
         var (ok, journal) = await t.RunAsync(Loop("[500, 50]", attempts: 2));
@@ -57,7 +59,7 @@ public sealed class GuardrailEnforcementTests : IDisposable
         var file = Path.Combine(_dir, "loop.yaml");
         await File.WriteAllTextAsync(file, "policies:\n  - { name: loop-cap, scope: lifetime, when: \"max(iteration_idx) >= 2\", action: pause_lifetime }");
         var source = new PolicyFileSource(file);
-        await using var t = new TestRuntime(nodes: b => b.Services.AddSingleton<IPolicySource>(source));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.Services.AddSingleton<IPolicySource>(source));
         var handle = t.Runtime.Start(Loop(), new StartLifetimeOptions { Input = Payload.FromJson("""{"count":0}""") });
 
         var paused = await t.Runtime.WhenSettledAsync(handle.LifetimeId);
@@ -95,7 +97,7 @@ public sealed class GuardrailEnforcementTests : IDisposable
     public async Task AbortLifetime_EndsItAborted_DispatchesNothingAfter_AndReplayReproducesTheDecision()
     {
         var set = Policies("policies:\n  - { name: lifetime-budget, scope: lifetime, when: \"sum(tokens_used) > 250\", action: abort_lifetime }\n  - { name: spend-cap, scope: lifetime, when: \"sum(cost_usd) >= 10\", action: pause_lifetime }");
-        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddPolicies(set));
 
         var (outcome, journal) = await t.RunAsync(Loop());
 

@@ -8,8 +8,15 @@ using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Tests.Journal;
 using Microsoft.Extensions.DependencyInjection;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Guardrails;
 
+/// <summary>
+/// Tenant budgets judged exactly, in one order, as on one silo: these run on a one-silo cluster. Across silos the
+/// tenant's guardrail grain orders every silo's charges and the overshoot is bounded instead (GuardrailGrainTests in
+/// Agentic.Orleans.Tests measure it on two silos).
+/// </summary>
 public sealed class TenantGuardrailTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("agentic-tenant-").FullName;
@@ -46,7 +53,7 @@ public sealed class TenantGuardrailTests : IDisposable
     public async Task AbortLifetime_SequentialLifetimesOfATenant_ShareOneBudget_AndTheNextStartsNothing()
     {
         var set = Budget("abort_lifetime");
-        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddPolicies(set), silos: 1);
 
         var (first, _) = await t.RunAsync(Loop(), For("acme"));
         Assert.Equal(ExecutionPhase.Completed, first.Phase);
@@ -79,7 +86,7 @@ public sealed class TenantGuardrailTests : IDisposable
     {
         const int lifetimes = 64;
         var set = Budget("abort_lifetime", when: "sum(tokens_used) > 2000");
-        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddPolicies(set), silos: 1);
         var graph = Loop();
 
         var handles = Enumerable.Range(0, lifetimes).Select(_ => t.Runtime.Start(graph, For("acme"))).ToList();
@@ -117,7 +124,7 @@ public sealed class TenantGuardrailTests : IDisposable
         var file = Path.Combine(_dir, "tenant.yaml");
         await File.WriteAllTextAsync(file, "policies:\n  - { name: tenant-budget, scope: tenant, when: \"sum(tokens_used) >= 300\", action: pause_lifetime }");
         using var source = new PolicyFileSource(file);
-        await using var t = new TestRuntime(nodes: b => b.Services.AddSingleton<IPolicySource>(source));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.Services.AddSingleton<IPolicySource>(source), silos: 1);
 
         var handle = t.Runtime.Start(Loop(), For("acme"));
         Assert.Equal(ExecutionPhase.Paused, (await Settled(t, handle)).Phase);
@@ -146,7 +153,7 @@ public sealed class TenantGuardrailTests : IDisposable
     public async Task RejectExecution_ByAnExhaustedTenantBudget_RejectsEachAttemptBeforeItStarts_ThenTheLifetimeFails()
     {
         var set = Budget("reject_execution", when: "sum(tokens_used) >= 300");
-        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddPolicies(set), silos: 1);
 
         var (first, journal) = await t.RunAsync(Loop(attempts: 2), For("acme"));
         Assert.Equal(ExecutionPhase.Failed, first.Phase);
@@ -163,7 +170,7 @@ public sealed class TenantGuardrailTests : IDisposable
     {
         var clock = new ShiftedTimeProvider();
         var set = Budget("abort_lifetime", window: "window: 1h, ");
-        await using var t = new TestRuntime(nodes: b => { b.AddPolicies(set); b.Services.AddSingleton<TimeProvider>(clock); });
+        await using var t = await TestRuntime.StartAsync(nodes: b => { b.AddPolicies(set); b.Services.AddSingleton<TimeProvider>(clock); }, silos: 1);
 
         Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(), For("acme"))).Outcome.Phase);
         Assert.Equal(ExecutionPhase.Aborted, (await t.RunAsync(Loop(), For("acme"))).Outcome.Phase);
@@ -181,7 +188,7 @@ public sealed class TenantGuardrailTests : IDisposable
     {
         var store = new InMemoryJournalStore();
         var set = Budget("abort_lifetime", when: "sum(tokens_used) >= 500");
-        await using (var t = new TestRuntime(store, nodes: b => b.AddPolicies(set)))
+        await using (var t = await TestRuntime.StartAsync(store, nodes: b => b.AddPolicies(set), silos: 1))
         {
             Assert.Equal(ExecutionPhase.Aborted, (await t.RunAsync(Loop(), For("acme"))).Outcome.Phase);
         }
@@ -190,7 +197,7 @@ public sealed class TenantGuardrailTests : IDisposable
         Assert.NotNull(state);
         Assert.Equal(9, state.Charges); // five spend steps and four decisions
 
-        await using var restarted = new TestRuntime(store, nodes: b => b.AddPolicies(set));
+        await using var restarted = await TestRuntime.StartAsync(store, nodes: b => b.AddPolicies(set), silos: 1);
         var (outcome, journal) = await restarted.RunAsync(Loop(), For("acme"));
         Assert.Equal(ExecutionPhase.Aborted, outcome.Phase);
         Assert.Equal(0, Tokens(journal));
@@ -201,7 +208,7 @@ public sealed class TenantGuardrailTests : IDisposable
     public async Task AGraphFilteredTenantBudget_CountsTheTenantsUsageInEveryGraph_ButStopsOnlyLifetimesOfItsGraph()
     {
         var set = PolicyReader.Read("policies:\n  - { name: loop-budget, scope: tenant, graph: tenant-loop, when: \"sum(tokens_used) >= 1000\", action: abort_lifetime }", "tenant.yaml");
-        await using var t = new TestRuntime(nodes: b => b.AddPolicies(set));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddPolicies(set), silos: 1);
 
         // Another graph of the tenant is never stopped by the policy, but what it spends counts toward the tenant's totals.
         Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(name: "other-loop"), For("acme"))).Outcome.Phase);
@@ -219,7 +226,7 @@ public sealed class TenantGuardrailTests : IDisposable
     {
         var store = new LedgerCheckingStore();
         var set = Budget("abort_lifetime", when: "sum(tokens_used) >= 1000000");
-        await using (var t = new TestRuntime(store, nodes: b => b.AddPolicies(set)))
+        await using (var t = await TestRuntime.StartAsync(store, nodes: b => b.AddPolicies(set), silos: 1))
         {
             var handles = Enumerable.Range(0, 8).Select(_ => t.Runtime.Start(Loop(), For("acme"))).ToList();
             Assert.All(await Task.WhenAll(handles.Select(h => h.Completion.WaitAsync(TimeSpan.FromSeconds(30)))), o => Assert.Equal(ExecutionPhase.Completed, o.Phase));
@@ -235,7 +242,7 @@ public sealed class TenantGuardrailTests : IDisposable
     {
         var store = new LedgerCheckingStore { FailLedgerWrites = 2 };
         var set = Budget("abort_lifetime", when: "sum(tokens_used) >= 1000000");
-        await using (var t = new TestRuntime(store, nodes: b => b.AddPolicies(set)))
+        await using (var t = await TestRuntime.StartAsync(store, nodes: b => b.AddPolicies(set), silos: 1))
         {
             Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(), For("acme")).WaitAsync(TimeSpan.FromSeconds(30))).Outcome.Phase);
             Assert.Equal(ExecutionPhase.Completed, (await t.RunAsync(Loop(), For("acme")).WaitAsync(TimeSpan.FromSeconds(30))).Outcome.Phase);

@@ -6,6 +6,8 @@ using Agentic.Runtime.Nodes;
 using Agentic.Runtime.Tests.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Journal;
 
 public class DurabilityTests
@@ -49,7 +51,7 @@ public class DurabilityTests
     {
         var store = new SlowStore();
         var check = new ParentCheckTask(store);
-        await using var t = new TestRuntime(store, nodes: b => b.Services.AddSingleton(check).AddSingleton(new NodeRegistration("check", NodeKind.Task, typeof(ParentCheckTask), "")));
+        await using var t = await TestRuntime.StartAsync(store, nodes: b => b.Services.AddSingleton(check).AddSingleton(new NodeRegistration("check", NodeKind.Task, typeof(ParentCheckTask), "")));
         var graph = new GraphBuilder("durable")
             .Task("check", "check")
             .Plan("loop", "route", o => o.Config(new { rules = new[] { new { when = "result.count >= 5", to = new[] { "end" } } }, otherwise = new[] { "check" } }))
@@ -68,7 +70,7 @@ public class DurabilityTests
     [Fact]
     public async Task ManyConcurrentLifetimes_AllCompleteWithGaplessJournalsAndUniqueExecutionIds()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = new GraphBuilder("loop")
             .Task("work", "counter")
             .Plan("decide", "route", o => o.Config(new { rules = new[] { new { when = "result.count >= 10", to = new[] { "end" } } }, otherwise = new[] { "work" } }))
@@ -104,7 +106,7 @@ public class DurabilityTests
     public async Task InvalidGraph_IsRefusedBeforeAnythingIsStored()
     {
         var store = new InMemoryJournalStore();
-        await using var t = new TestRuntime(store);
+        await using var t = await TestRuntime.StartAsync(store);
         var graph = new GraphBuilder("bad").Task("a", "no-such-type").Build();
         var ex = Assert.Throws<Core.Validation.GraphValidationException>(() => t.Runtime.Start(graph));
         Assert.Contains("task 'a' has unknown type 'no-such-type'; registered task types: ask, counter, echo, fail, gate, human, llm, sleep, spend, tag", ex.Message, StringComparison.Ordinal);
@@ -114,7 +116,7 @@ public class DurabilityTests
     [Fact]
     public async Task ConcurrencyLimitPerNodeType_IsNeverExceeded()
     {
-        await using var t = new TestRuntime(configure: o => o.Workers.ConcurrencyLimits["tag"] = 2);
+        await using var t = await TestRuntime.StartAsync(configure: o => o.Workers.ConcurrencyLimits["tag"] = 2);
         var graph = new GraphBuilder("limited")
             .Task("s", "echo").Plan("fan", "all")
             .Task("t1", "tag", o => o.Config(new { ms = 30 })).Task("t2", "tag", o => o.Config(new { ms = 30 })).Task("t3", "tag", o => o.Config(new { ms = 30 }))
@@ -135,7 +137,7 @@ public class DurabilityTests
     [Fact]
     public async Task NodeIgnoringCancellation_IsAbandonedAfterTheGracePeriod()
     {
-        await using var t = new TestRuntime(nodes: b => b.AddTask<StubbornTask>("stubborn"));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddTask<StubbornTask>("stubborn"));
         var graph = new GraphBuilder("stuck")
             .Task("stuck", "stubborn", o => o.Config(new { ms = 30_000 }).Timeout(TimeSpan.FromMilliseconds(20)))
             .Plan("p", "all").Edge("stuck", "p").Final("p").Build();

@@ -5,6 +5,8 @@ using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Journal;
 
 /// <summary>The in-memory journal's bound on finished lifetimes.</summary>
@@ -19,7 +21,7 @@ public sealed class InMemoryRetentionTests
     public async Task BeyondTheBound_TheOldestFinishedLifetimesAreForgotten_AndTheNewestStayReadable()
     {
         var store = new InMemoryJournalStore(new InMemoryJournalOptions { RetainFinishedLifetimes = 2 });
-        await using var t = new TestRuntime(store);
+        await using var t = await TestRuntime.StartAsync(store);
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
@@ -44,7 +46,7 @@ public sealed class InMemoryRetentionTests
     public async Task ALifetimeStillRunning_IsNeverForgotten_EvenWithABoundOfZero()
     {
         var store = new InMemoryJournalStore(new InMemoryJournalOptions { RetainFinishedLifetimes = 0 });
-        await using var t = new TestRuntime(store);
+        await using var t = await TestRuntime.StartAsync(store);
         var waiting = t.Runtime.Start(Asking);
         Assert.Equal(ExecutionPhase.Waiting, (await t.Runtime.WhenSettledAsync(waiting.LifetimeId)).Phase);
 
@@ -70,7 +72,8 @@ public sealed class InMemoryRetentionTests
         var services = new ServiceCollection().AddSingleton<IJournalStore>(new InMemoryJournalStore()).AddInMemoryJournal(o => o.RetainFinishedLifetimes = 1);
         services.AddAgentic(b => b.AddTask<Nodes.TagTask>("tag"));
         await using var provider = services.BuildServiceProvider();
-        var runtime = provider.GetRequiredService<AgenticRuntime>();
+        await using var t = await TestRuntime.StartAsync(provider.GetRequiredService<IJournalStore>());
+        var runtime = t.Runtime;
 
         await runtime.RunAsync(Quick);
         await runtime.RunAsync(Quick);

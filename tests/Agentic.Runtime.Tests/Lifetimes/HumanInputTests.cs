@@ -3,6 +3,8 @@ using Agentic.Core.Graphs;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Lifetimes;
 
 public sealed class HumanInputTests
@@ -16,7 +18,7 @@ public sealed class HumanInputTests
     [Fact]
     public async Task WaitingExecution_IsCompletedExactlyOnceByInput_AndItsBodyNeverRunsAgain()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var handle = t.Runtime.Start(Approval(), new StartLifetimeOptions { Input = Payload.FromJson("""{"pr":7}""") });
 
         var waiting = await t.Runtime.WhenSettledAsync(handle.LifetimeId);
@@ -36,27 +38,30 @@ public sealed class HumanInputTests
         Assert.Equal([ExecutionPhase.Waiting, ExecutionPhase.Completed], records.Select(r => r.Phase));
         Assert.Equal("alice", records[1].ProvidedBy);
 
-        var again = await Assert.ThrowsAsync<LifetimeControlException>(() => t.Runtime.ProvideInputAsync(handle.LifetimeId, ask.ExecutionId, Payload.EmptyObject, "bob"));
+        var again = await Assert.ThrowsAsync<InvalidOperationException>(() => t.Runtime.ProvideInputAsync(handle.LifetimeId, ask.ExecutionId, Payload.EmptyObject, "bob"));
         Assert.Equal($"cannot provide input to lifetime {handle.LifetimeId}: it is completed", again.Message);
     }
 
     [Fact]
     public async Task Input_ForAnExecutionThatIsNotWaiting_IsRefused_WithTheReason()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var handle = t.Runtime.Start(Approval());
         var ask = Assert.Single((await t.Runtime.WhenSettledAsync(handle.LifetimeId)).Awaiting);
 
-        var wrongId = await Assert.ThrowsAsync<LifetimeControlException>(() => t.Runtime.ProvideInputAsync(handle.LifetimeId, handle.LifetimeId + ".99", Payload.EmptyObject, "bob"));
+        var wrongId = await Assert.ThrowsAsync<InvalidOperationException>(() => t.Runtime.ProvideInputAsync(handle.LifetimeId, handle.LifetimeId + ".99", Payload.EmptyObject, "bob"));
         Assert.Equal($"cannot provide input to execution {handle.LifetimeId}.99: it is not awaited by lifetime {handle.LifetimeId} (already completed, or never dispatched)", wrongId.Message);
 
-        // Two inputs back to back: exactly one completes the execution.
-        var first = t.Runtime.ProvideInputAsync(handle.LifetimeId, ask.ExecutionId, Payload.FromJson("""{"n":1}"""), "alice");
-        var second = t.Runtime.ProvideInputAsync(handle.LifetimeId, ask.ExecutionId, Payload.FromJson("""{"n":2}"""), "bob");
-        await first;
-        var twice = await Assert.ThrowsAsync<LifetimeControlException>(() => second);
-        Assert.Contains($"cannot provide input to execution {ask.ExecutionId} (ask): it ", twice.Message, StringComparison.Ordinal);
-        Assert.Equal("""{"n":1,"node":"after"}""", (await handle.Completion).Result!.ToString());
+        // Two inputs at once (calls to a grain may be served in either order): exactly one completes the execution.
+        var inputs = new[] { ("alice", 1), ("bob", 2) }.Select(i => (i.Item2, Call: t.Runtime.ProvideInputAsync(handle.LifetimeId, ask.ExecutionId, Payload.FromJson($$"""{"n":{{i.Item2}}}"""), i.Item1))).ToList();
+        await Task.WhenAll(inputs.Select(i => i.Call)).ContinueWith(_ => { }, TaskScheduler.Default);
+        var won = Assert.Single(inputs, i => i.Call.IsCompletedSuccessfully);
+        var lost = Assert.Single(inputs, i => i.Call.IsFaulted);
+        var twice = Assert.IsType<InvalidOperationException>(lost.Call.Exception!.InnerException);
+        // Refused: the execution has its input (or, once the winner's input moved the lifetime on, is no longer awaited).
+        Assert.StartsWith("cannot provide input to ", twice.Message, StringComparison.Ordinal);
+        Assert.Contains(ask.ExecutionId.Split('.')[0], twice.Message, StringComparison.Ordinal);
+        Assert.Equal($$"""{"n":{{won.Item1}},"node":"after"}""", (await handle.Completion).Result!.ToString());
     }
 
     [Fact]
@@ -64,7 +69,7 @@ public sealed class HumanInputTests
     {
         var store = new InMemoryJournalStore();
         string id, executionId;
-        await using (var first = new TestRuntime(store))
+        await using (var first = await TestRuntime.StartAsync(store))
         {
             var handle = first.Runtime.Start(Approval("human"));
             id = handle.LifetimeId;
@@ -73,7 +78,7 @@ public sealed class HumanInputTests
             Assert.Equal("""{"prompt":"ship it?","details":{}}""", view.Awaiting[0].Prompt!.ToString());
         }
 
-        await using var second = new TestRuntime(store);
+        await using var second = await TestRuntime.StartAsync(store);
         await second.Runtime.RecoverAsync();
         Assert.Equal(ExecutionPhase.Waiting, (await second.Runtime.WhenSettledAsync(id)).Phase);
         await second.Runtime.ProvideInputAsync(id, executionId, Payload.FromJson("""{"ok":1}"""), "carol");
@@ -86,14 +91,14 @@ public sealed class HumanInputTests
     [Fact]
     public async Task TenThousandWaitingLifetimes_HoldNoThreadWorkerOrActivation()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = Approval();
         var handles = Enumerable.Range(0, 10_000).Select(_ => t.Runtime.Start(graph)).ToList();
         var views = await Task.WhenAll(handles.Select(h => t.Runtime.WhenSettledAsync(h.LifetimeId)));
         Assert.All(views, v => Assert.Equal(ExecutionPhase.Waiting, v.Phase));
 
         // Parked lifetimes passivate: no activation, no running execution, and the thread pool did not grow per waiter.
-        await TestRuntime.Until(() => t.Runtime.LiveActivations == 0, "every waiting lifetime is passivated");
+        await TestRuntime.UntilAsync(async () => await t.Runtime.LiveLifetimesAsync() == 0, "every waiting lifetime is deactivated");
         Assert.Equal(0, t.Runtime.RunningExecutions);
         Assert.True(ThreadPool.ThreadCount < 100, $"thread pool has {ThreadPool.ThreadCount} threads while 10,000 lifetimes wait");
 

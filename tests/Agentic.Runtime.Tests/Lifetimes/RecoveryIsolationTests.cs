@@ -6,6 +6,8 @@ using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Tests.Journal;
 using Microsoft.Extensions.DependencyInjection;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Lifetimes;
 
 /// <summary>
@@ -36,7 +38,7 @@ public sealed class RecoveryIsolationTests
             Input = Payload.EmptyObject, IterationCap = 10,
         }], default);
         var healthy = new List<string>();
-        await using (var first = new TestRuntime(store))
+        await using (var first = await TestRuntime.StartAsync(store))
         {
             for (var i = 0; i < 5; i++)
             {
@@ -51,7 +53,7 @@ public sealed class RecoveryIsolationTests
             }
         }
 
-        await using var t = new TestRuntime(store);
+        await using var t = await TestRuntime.StartAsync(store);
         var report = await t.Runtime.RecoverAllAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         var failure = Assert.Single(report.NotRecovered);
@@ -76,7 +78,7 @@ public sealed class RecoveryIsolationTests
         var policies = Core.Guardrails.PolicyReader.Read("policies:\n  - { name: cap, scope: lifetime, when: \"max(iteration_idx) >= 2\", action: pause_lifetime }", "p.yaml");
         var graph = new GraphBuilder("capped").Task("work", "tag").Plan("again", "target", o => o.Config(new { to = new[] { "work" } })).Edge("work", "again").Edge("again", "work").Final("again").Build();
         string id;
-        await using (var guarded = new TestRuntime(store, nodes: b => b.AddPolicies(policies)))
+        await using (var guarded = await TestRuntime.StartAsync(store, nodes: b => b.AddPolicies(policies)))
         {
             id = guarded.Runtime.Start(graph).LifetimeId;
             var paused = await guarded.Runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
@@ -87,9 +89,9 @@ public sealed class RecoveryIsolationTests
         Assert.Equal($"set:{policies.Version}", start.PolicySource);
 
         // A runtime without those policies refuses to re-activate it: resuming there would run on unguarded.
-        await using (var unguarded = new TestRuntime(store))
+        await using (var unguarded = await TestRuntime.StartAsync(store))
         {
-            var refused = await Assert.ThrowsAsync<LifetimeSettingsException>(() => unguarded.Runtime.ResumeAsync(id, "ops"));
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => unguarded.Runtime.ResumeAsync(id, "ops"));
             Assert.Contains(policies.Version, refused.Message, StringComparison.Ordinal);
             var report = await unguarded.Runtime.RecoverAllAsync();
             Assert.Contains(report.NotRecovered, f => f.LifetimeId == id && !f.MarkedFailed);
@@ -98,7 +100,7 @@ public sealed class RecoveryIsolationTests
         Assert.IsNotType<ControlEntry>((await store.ReadAsync(id, 1, default).ToListAsync())[^1]);
 
         // Under its own policies it resumes and the cap holds again on the next iteration.
-        await using var again = new TestRuntime(store, nodes: b => b.AddPolicies(policies));
+        await using var again = await TestRuntime.StartAsync(store, nodes: b => b.AddPolicies(policies));
         await again.Runtime.ResumeAsync(id, "ops");
         var view = await again.Runtime.WhenSettledAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(ExecutionPhase.Paused, view.Phase);
@@ -108,16 +110,17 @@ public sealed class RecoveryIsolationTests
     public async Task JournalThatRefusesWrites_EndsTheLifetimeFailed_NotPending()
     {
         var store = new RefusingStore();
-        await using var t = new TestRuntime(store);
+        await using var t = await TestRuntime.StartAsync(store);
         var handle = t.Runtime.Start(Loop);
 
-        var settled = await t.Runtime.WhenSettledAsync(handle.LifetimeId).WaitAsync(TimeSpan.FromSeconds(30));
         var outcome = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(ExecutionPhase.Failed, settled.Phase);
-        Assert.Contains("disk full", settled.Reason, StringComparison.Ordinal);
         Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
+        Assert.Contains("disk full", outcome.Reason, StringComparison.Ordinal);
         Assert.Empty(await store.ReadAsync(handle.LifetimeId, 1, default).ToListAsync());
+        // Nothing of it was recorded, so once its activation is gone the cluster knows no such lifetime.
+        await TestRuntime.UntilAsync(async () => await t.Runtime.LiveLifetimesAsync() == 0, "the failed lifetime's activation is gone");
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => t.Runtime.InspectAsync(handle.LifetimeId));
     }
 
     [Fact]
@@ -126,13 +129,13 @@ public sealed class RecoveryIsolationTests
         var store = new InMemoryJournalStore();
         var graph = new GraphBuilder("fenced").Task("a", "gate").Plan("p", "all").Task("b", "tag").Plan("q", "all")
             .Edge("a", "p").Edge("p", "b").Edge("b", "q").Final("q").Build();
-        await using var zombie = new TestRuntime(store);
+        await using var zombie = await TestRuntime.StartAsync(store);
         var zombieHandle = zombie.Runtime.Start(graph);
         var id = zombieHandle.LifetimeId;
         await TestRuntime.Until(() => zombie.Gate.Waiting == 1, "the first activation runs a");
 
         // A second activation (another process, or Orleans during a membership change) takes the lifetime over.
-        await using var winner = new TestRuntime(store);
+        await using var winner = await TestRuntime.StartAsync(store);
         winner.Gate.Open();
         var report = await winner.Runtime.RecoverAllAsync();
         var outcome = await Assert.Single(report.Recovered).Completion.WaitAsync(TimeSpan.FromSeconds(30));
@@ -150,7 +153,7 @@ public sealed class RecoveryIsolationTests
                     seen = zombie.Runtime.InspectAsync(id).WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
                     return seen.Phase == ExecutionPhase.Completed;
                 }
-                catch (JournalAppendException ex) when (ex.IsSequenceConflict)
+                catch (InvalidOperationException ex) when (ex.Message.Contains("another activation recorded", StringComparison.Ordinal))
                 {
                     return false; // superseded, not yet dropped
                 }

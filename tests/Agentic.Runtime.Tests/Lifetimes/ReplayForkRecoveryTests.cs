@@ -5,6 +5,8 @@ using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Testing;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Lifetimes;
 
 public sealed class ReplayForkRecoveryTests
@@ -17,7 +19,7 @@ public sealed class ReplayForkRecoveryTests
     [Fact]
     public async Task Replay_OfTheCodingAgent_RebuildsTheLiveStateAndEveryRoutingDecision()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, journal) = await t.RunAsync(CodingAgent(), new StartLifetimeOptions { Input = AgentInput });
         Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
 
@@ -37,7 +39,7 @@ public sealed class ReplayForkRecoveryTests
     [Fact]
     public async Task Replay_ReportsTheFirstRecordThatRoutesDifferently_WithBothDecisions()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, journal) = await t.RunAsync(CodingAgent(), new StartLifetimeOptions { Input = AgentInput });
 
         // Tamper: the journal now claims the 4th execution ran a different node than the records before it decided.
@@ -53,7 +55,7 @@ public sealed class ReplayForkRecoveryTests
     [Fact]
     public async Task Replay_RefusesASecondRecordFinishingAnExecution()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, journal) = await t.RunAsync(CodingAgent(), new StartLifetimeOptions { Input = AgentInput });
 
         // Execution ids are unique in the journal: a copy of a finished execution's record, appended after it, is refused.
@@ -69,7 +71,7 @@ public sealed class ReplayForkRecoveryTests
     [Fact]
     public async Task Fork_SharesThePrefix_ContinuesLive_AndLeavesTheParentUntouched()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (parent, parentJournal) = await t.RunAsync(CodingAgent(), new StartLifetimeOptions { Input = AgentInput });
         var from = parentJournal.Count / 2;
 
@@ -89,7 +91,7 @@ public sealed class ReplayForkRecoveryTests
         Assert.Equal(parentJournal.Count, (await t.Runtime.Journal.ReadAsync(parent.LifetimeId, 1, default).ToListAsync()).Count);
         Assert.True((await t.Runtime.ReplayAsync(fork.LifetimeId)).Identical);
 
-        var end = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => t.Runtime.ForkAsync(parent.LifetimeId, parentJournal.Count));
+        var end = await Assert.ThrowsAsync<ArgumentException>(() => t.Runtime.ForkAsync(parent.LifetimeId, parentJournal.Count));
         Assert.Contains($"record {parentJournal.Count} of lifetime {parent.LifetimeId} is its end; fork from an earlier record", end.Message, StringComparison.Ordinal);
     }
 
@@ -102,7 +104,7 @@ public sealed class ReplayForkRecoveryTests
             .Edge("a", "fan").Parallel("fan", "left", "right").Join("left", "join").Join("right", "join").Edge("join", "z").Final("z")
             .Build();
         var ids = new List<string>();
-        var first = new TestRuntime(store);
+        var first = await TestRuntime.StartAsync(store);
         for (var i = 0; i < 20; i++)
         {
             ids.Add(first.Runtime.Start(graph).LifetimeId);
@@ -112,7 +114,7 @@ public sealed class ReplayForkRecoveryTests
         await TestRuntime.Until(() => first.Gate.Waiting == 40, "both branches of every lifetime run");
         var lost = first.Gate.Runs.ToDictionary(r => r.ExecutionId, r => r.IdempotencyKey);
 
-        await using var second = new TestRuntime(store);
+        await using var second = await TestRuntime.StartAsync(store);
         second.Gate.Open();
         var handles = await second.Runtime.RecoverAsync();
         Assert.Equal(ids.Order(), handles.Select(h => h.LifetimeId).Order());

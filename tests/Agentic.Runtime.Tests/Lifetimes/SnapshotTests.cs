@@ -5,6 +5,8 @@ using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Testing;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Lifetimes;
 
 public sealed class SnapshotTests
@@ -27,7 +29,7 @@ public sealed class SnapshotTests
     [Fact]
     public async Task EveryPrefixOfTheCodingAgent_SnapshotsAndRestores_ToTheSameStateAndTheSameDecisionsAfterIt()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var graph = GraphReader.Parse(File.ReadAllText(RepoPaths.Sample("coding-agent")), "graph.yaml");
         var (outcome, journal) = await t.RunAsync(graph, new StartLifetimeOptions { Input = Payload.FromJson("""{"user":"ada","request":"add a --verbose flag"}""") });
         Assert.Equal(ExecutionPhase.Completed, outcome.Phase);
@@ -62,7 +64,7 @@ public sealed class SnapshotTests
         var store = new InMemoryJournalStore();
         string id;
         int records;
-        await using (var first = new TestRuntime(store, o => o.SnapshotEvery = 5))
+        await using (var first = await TestRuntime.StartAsync(store, o => o.SnapshotEvery = 5))
         {
             id = first.Runtime.Start(CountThenAsk()).LifetimeId;
             Assert.Equal(ExecutionPhase.Waiting, (await first.Runtime.WhenSettledAsync(id)).Phase);
@@ -73,13 +75,13 @@ public sealed class SnapshotTests
         var snapshot = (await store.ReadSnapshotAsync(id, default))!;
         Assert.InRange(snapshot.Sequence, records - 5, records - 1);
 
-        await using var fromSnapshot = new TestRuntime(store);
+        await using var fromSnapshot = await TestRuntime.StartAsync(store);
         var viewA = await fromSnapshot.Runtime.InspectAsync(id);
         Assert.Equal((1L, 0L), (fromSnapshot.Runtime.Activations.SnapshotsUsedOnActivation, fromSnapshot.Runtime.Activations.SnapshotsIgnoredOnActivation));
         Assert.Equal(records - snapshot.Sequence, fromSnapshot.Runtime.Activations.RecordsAppliedOnActivation);
 
         store.ClearSnapshots();
-        await using var fromJournal = new TestRuntime(store);
+        await using var fromJournal = await TestRuntime.StartAsync(store);
         var viewB = await fromJournal.Runtime.InspectAsync(id);
         Assert.Equal((0L, records), (fromJournal.Runtime.Activations.SnapshotsUsedOnActivation, fromJournal.Runtime.Activations.RecordsAppliedOnActivation));
 
@@ -93,7 +95,7 @@ public sealed class SnapshotTests
     {
         var store = new InMemoryJournalStore();
         string id;
-        await using (var first = new TestRuntime(store, o => o.SnapshotEvery = 0))
+        await using (var first = await TestRuntime.StartAsync(store, o => o.SnapshotEvery = 0))
         {
             id = first.Runtime.Start(CountThenAsk()).LifetimeId;
             await first.Runtime.WhenSettledAsync(id);
@@ -102,7 +104,7 @@ public sealed class SnapshotTests
         var records = await store.ReadAsync(id, 1, default).ToListAsync();
         await store.WriteSnapshotAsync(new LifetimeSnapshot(id, 7, "{\"format\":1,\"lifetime_id\":"u8.ToArray()), default);
 
-        await using (var second = new TestRuntime(store))
+        await using (var second = await TestRuntime.StartAsync(store))
         {
             var view = await second.Runtime.InspectAsync(id);
             Assert.Equal((0L, 1L, (long)records.Count), (second.Runtime.Activations.SnapshotsUsedOnActivation, second.Runtime.Activations.SnapshotsIgnoredOnActivation, second.Runtime.Activations.RecordsAppliedOnActivation));
@@ -110,7 +112,7 @@ public sealed class SnapshotTests
         }
 
         // A well-formed snapshot of another lifetime's state is refused too: it names a different lifetime.
-        await using (var other = new TestRuntime(store, o => o.SnapshotEvery = 3))
+        await using (var other = await TestRuntime.StartAsync(store, o => o.SnapshotEvery = 3))
         {
             var otherId = other.Runtime.Start(CountThenAsk()).LifetimeId;
             await other.Runtime.WhenSettledAsync(otherId);
@@ -120,7 +122,7 @@ public sealed class SnapshotTests
             await store.WriteSnapshotAsync(foreign with { LifetimeId = id }, default);
         }
 
-        await using var third = new TestRuntime(store);
+        await using var third = await TestRuntime.StartAsync(store);
         var waiting = Assert.Single((await third.Runtime.InspectAsync(id)).Awaiting);
         Assert.Equal(1L, third.Runtime.Activations.SnapshotsIgnoredOnActivation);
         await third.Runtime.ProvideInputAsync(id, waiting.ExecutionId, Payload.FromJson("""{"ok":true}"""), "alice");

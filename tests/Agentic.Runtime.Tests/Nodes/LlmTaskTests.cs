@@ -7,6 +7,8 @@ using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Models;
 using Microsoft.Extensions.AI;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Nodes;
 
 public sealed class LlmTaskTests
@@ -30,7 +32,7 @@ public sealed class LlmTaskTests
     [Fact]
     public async Task Echo_AnswersFromThePrompt_CountsTokensFromTextLength_AndCostsThemWithThePriceTable()
     {
-        await using var t = new TestRuntime(nodes: b => b.AddModelPrices(Prices));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddModelPrices(Prices));
         var graph = Graph("""{ provider: echo, model: echo-small, prompt: "Review {{input.file}} ({{input.lines}} lines), step {{iteration}}", output: review }""");
 
         var (outcome, journal) = await t.RunAsync(graph, new StartLifetimeOptions { Input = Payload.FromJson("""{"file":"main.c","lines":120}""") });
@@ -53,7 +55,7 @@ public sealed class LlmTaskTests
             ModelId = "gpt-test-2025-01",
             Usage = new UsageDetails { InputTokenCount = 1234, OutputTokenCount = 567, TotalTokenCount = 1801 },
         });
-        await using var t = new TestRuntime(nodes: b => b.AddModelPrices(Prices).AddChatClient("fake", _ => fake));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddModelPrices(Prices).AddChatClient("fake", _ => fake));
         var graph = Graph("""{ provider: fake, model: gpt-test, system: "You review code.", prompt: "Review: {{input}}", max_output_tokens: 200, temperature: 0.2 }""");
 
         var (outcome, journal) = await t.RunAsync(graph, new StartLifetimeOptions { Input = Payload.FromJson("""{"diff":"+x"}""") });
@@ -72,7 +74,7 @@ public sealed class LlmTaskTests
     public async Task AResponseWithoutUsage_CountsNothing_AndSaysSoInAMetric()
     {
         var fake = new FakeChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
-        await using var t = new TestRuntime(nodes: b => b.AddChatClient("fake", _ => fake));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddChatClient("fake", _ => fake));
         var (_, journal) = await t.RunAsync(Graph("""{ provider: fake, model: m, prompt: "hi" }"""));
         var ask = journal.OfType<ExecutionEntry>().Single();
         Assert.Equal((0L, 0d, "m"), (ask.Telemetry.TokensUsed, ask.Telemetry.CostUsd, ask.Telemetry.Model));
@@ -88,7 +90,7 @@ public sealed class LlmTaskTests
     [InlineData("""{ prompt: "hi", temperature: 3 }""", "config.temperature must be a number from 0 to 2, got 3")]
     public async Task BadConfiguration_IsRefusedWhenTheGraphIsValidated(string config, string message)
     {
-        await using var t = new TestRuntime(nodes: b => b.AddModelPrices(Prices));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddModelPrices(Prices));
         var ex = Assert.Throws<GraphValidationException>(() => t.Runtime.Validate(Graph(config)));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
@@ -96,7 +98,7 @@ public sealed class LlmTaskTests
     [Fact]
     public async Task AMissingInputField_FailsTheStepNamingTheField()
     {
-        await using var t = new TestRuntime();
+        await using var t = await TestRuntime.StartAsync();
         var (outcome, _) = await t.RunAsync(Graph("""{ prompt: "Review {{input.diff}}" }"""), new StartLifetimeOptions { Input = Payload.FromJson("""{"patch":"+x"}""") });
         Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
         Assert.Contains("prompt placeholder {{input.diff}}: input has no field 'diff'", outcome.Reason, StringComparison.Ordinal);

@@ -3,6 +3,8 @@ using Agentic.Core.Graphs;
 using Agentic.Runtime.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
+using Agentic.Tests;
+
 namespace Agentic.Runtime.Tests.Nodes;
 
 public class NodeContextTests
@@ -11,7 +13,7 @@ public class NodeContextTests
     public async Task TelemetryRecordedAfterTheNodeReturned_IsRefused_AndTheRecordKeepsWhatCameBefore()
     {
         var late = new LateTelemetryTask();
-        await using var t = new TestRuntime(nodes: b => { b.Services.AddSingleton(late); b.AddTask<LateTelemetryTask>("late"); });
+        await using var t = await TestRuntime.StartAsync(nodes: b => { b.Services.AddSingleton(late); b.AddTask<LateTelemetryTask>("late"); });
         var graph = new GraphBuilder("late").Task("work", "late").Plan("p", "all").Edge("work", "p").Final("p").Build();
 
         var (outcome, journal) = await t.RunAsync(graph);
@@ -30,7 +32,7 @@ public class NodeContextTests
     public async Task ACostThatIsNotAFiniteNumber_FailsTheExecution_NamingTheCost(double usd)
     {
         var late = new LateTelemetryTask { Cost = usd };
-        await using var t = new TestRuntime(nodes: b => { b.Services.AddSingleton(late); b.AddTask<LateTelemetryTask>("late"); });
+        await using var t = await TestRuntime.StartAsync(nodes: b => { b.Services.AddSingleton(late); b.AddTask<LateTelemetryTask>("late"); });
         var graph = new GraphBuilder("cost").Task("work", "late").Plan("p", "all").Edge("work", "p").Final("p").Build();
 
         var (outcome, _) = await t.RunAsync(graph);
@@ -44,7 +46,7 @@ public class NodeContextTests
     [InlineData(ServiceLifetime.Transient, 2)]
     public async Task Handlers_AreResolvedWithTheirRegisteredLifetime(ServiceLifetime lifetime, int instances)
     {
-        await using var t = new TestRuntime(nodes: b => b.AddTask<InstanceTask>("instance", lifetime: lifetime));
+        await using var t = await TestRuntime.StartAsync(nodes: b => b.AddTask<InstanceTask>("instance", lifetime: lifetime));
         var graph = new GraphBuilder("instances")
             .Task("a", "instance").Plan("p", "all").Task("b", "instance").Plan("q", "all")
             .Edge("a", "p").Edge("p", "b").Edge("b", "q").Final("q")

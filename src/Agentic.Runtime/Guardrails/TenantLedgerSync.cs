@@ -1,23 +1,26 @@
 using Agentic.Core.Guardrails;
-using Agentic.Runtime.Actors;
 using Agentic.Runtime.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace Agentic.Runtime.Guardrails;
 
 /// <summary>
-/// Keeps one tenant's ledger stored. It loads the ledger into the tenant's <see cref="TenantBudget"/> on first use
+/// Keeps one tenant's ledger stored on this silo. It loads the ledger into the tenant's <see cref="TenantBudget"/> on first use
 /// (lifetimes then charge it there, in order, under its lock), writes it after charges (group commit: charges made
 /// during a write share the next one), answers lifetimes waiting for their charge to be durable once a write holds
 /// it, and re-judges the published standing when asked. A lifetime records an execution only after its charge is
 /// durable, so the stored ledger never counts less than the journal; with a store without I/O (in memory) the
-/// ledger is written behind and nobody waits.
+/// ledger is written behind and nobody waits. Messages are handled on the poster's thread under a lock (they are
+/// short and never wait for I/O: loads and writes run on the thread pool and post their results back), so the
+/// ledger's state changes in one order without a mailbox of its own.
 /// </summary>
-internal sealed partial class TenantGuardrailActor(IActorRef<object> self, TenantGuardrails services) : IActor<object>
+internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardrails services)
 {
-    // Looked up per message, not held: an idle budget may be evicted while this activation lives on, and the next
-    // message must then work on the budget lifetimes use now (loading it afresh from the store).
-    private TenantBudget Budget => services.For(self.Key);
+    private readonly Lock _gate = new();
+
+    private TenantBudget Budget => budget;
+
+    private string Key => budget.TenantId;
 
     /// <summary>How often at most a ledger nobody waits for is written (a store without I/O: durability is moot).</summary>
     internal static readonly TimeSpan WriteBehindInterval = TimeSpan.FromMilliseconds(200);
@@ -27,9 +30,16 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
     private ITimer? _writeBehind;
     private bool _writing;
 
-    public bool CanPassivate => _loadingBuffer is null && !_writing && _waiting.Count == 0 && _writeBehind is null;
+    /// <summary>Handles <paramref name="message"/> now, after any other thread's message under way.</summary>
+    public void Post(object message)
+    {
+        lock (_gate)
+        {
+            Receive(message);
+        }
+    }
 
-    public void Receive(object message)
+    private void Receive(object message)
     {
         var budget = Budget;
         if (_loadingBuffer is not null && message is not TenantLedgerLoaded)
@@ -42,9 +52,9 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
         {
             _loadingBuffer = [message];
             var store = services.Store;
-            var tenant = self.Key;
+            var tenant = Key;
             var time = services.Time;
-            _ = Task.Run(async () => self.Post(await LoadAsync(store, tenant, time).ConfigureAwait(false)));
+            _ = Task.Run(async () => Post(await LoadAsync(store, tenant, time).ConfigureAwait(false)));
             return;
         }
 
@@ -60,7 +70,7 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
             case WriteLedger:
                 // Lifetimes ask at most once until the request is taken; taking it only when the interval is up keeps
                 // both their messages and the writes to one per interval.
-                _writeBehind ??= services.Time.CreateTimer(static state => ((IActorRef<object>)state!).Post(WriteBehindDue.Instance), self, WriteBehindInterval, Timeout.InfiniteTimeSpan);
+                _writeBehind ??= services.Time.CreateTimer(static state => ((TenantLedgerSync)state!).Post(WriteBehindDue.Instance), this, WriteBehindInterval, Timeout.InfiniteTimeSpan);
                 break;
             case WriteBehindDue:
                 _writeBehind?.Dispose();
@@ -99,12 +109,12 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
             // Counting afresh would hand the tenant its budget again (a bypass): its lifetimes are refused instead, each
             // with a decision saying why, until the ledger is repaired and the runtime restarted.
             Interlocked.Increment(ref services.LedgerResetsField);
-            LogLedgerUnreadable(services.Logger, self.Key, loaded.Failure);
+            LogLedgerUnreadable(services.Logger, Key, loaded.Failure);
             budget.Unreadable(loaded.Failure);
         }
         else
         {
-            budget.Load(loaded.Ledger ?? new TenantLedger(self.Key));
+            budget.Load(loaded.Ledger ?? new TenantLedger(Key));
         }
 
         var buffered = _loadingBuffer ?? [];
@@ -135,17 +145,17 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
         {
             // A cluster: the owner applies this silo's charges after every other silo's and stores the ledger.
             var (unsent, covered) = budget.TakeUnsent();
-            var tenant = self.Key;
+            var tenant = Key;
             services.Write(async () =>
             {
                 try
                 {
                     var owned = await owner.ChargeAsync(tenant, unsent, CancellationToken.None).ConfigureAwait(false);
-                    self.Post(new TenantLedgerWritten(covered, null, owned));
+                    Post(new TenantLedgerWritten(covered, null, owned));
                 }
                 catch (Exception ex)
                 {
-                    self.Post(new TenantLedgerWritten(covered, ex, Unsent: unsent));
+                    Post(new TenantLedgerWritten(covered, ex, Unsent: unsent));
                 }
             });
             return;
@@ -165,7 +175,7 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
                 error = ex;
             }
 
-            self.Post(new TenantLedgerWritten(charged, error));
+            Post(new TenantLedgerWritten(charged, error));
         });
     }
 
@@ -186,7 +196,7 @@ internal sealed partial class TenantGuardrailActor(IActorRef<object> self, Tenan
         if (written.Error is { } error)
         {
             // The charges stay counted in memory and go out with the next write; the lifetimes are not held for it.
-            LogLedgerWriteFailed(services.Logger, error, self.Key);
+            LogLedgerWriteFailed(services.Logger, error, Key);
             budget.WriteTaken();
         }
         else
