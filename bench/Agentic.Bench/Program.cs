@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,M,R] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,G-alone,M,R] [--runs 5] [--sync full|normal] [--warmup N]
 // Every workload runs on one in-process Orleans silo (the product's host), as BENCH.md describes.
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
@@ -46,6 +46,10 @@ try
                 // same machine noise.
                 exit |= await MeasureAgainstBaseline("G", lifetimes: 1000, steps: 10, GuardrailPolicies());
                 break;
+            case "G-ALONE":
+                // G measured like A, in a process of its own: compare with an A run of the same harness settings.
+                exit |= await Measure("G", "none", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies());
+                break;
             case "B":
                 exit |= await Measure("B", "sqlite", lifetimes: 1000, steps: 10, sqlite: Path.Combine(dir, "b.db"));
                 break;
@@ -61,7 +65,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, M, R)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, G-alone, M, R)");
                 return 2;
         }
     }
@@ -130,7 +134,15 @@ async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, A
     for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(6); w++)
     {
         await baseline.RunAsync("A", lifetimes, collectGarbage: true);
+        await Quiet();
         await workload.RunAsync(label, lifetimes, collectGarbage: true);
+        await Quiet();
+    }
+
+    async Task<WorkloadResult> RunAfterOwn(IBenchWorkload on, string name)
+    {
+        await on.RunAsync(name, lifetimes, collectGarbage: true);
+        return await on.RunAsync(name, lifetimes, collectGarbage: true);
     }
 
     var results = new List<WorkloadResult>();
@@ -139,15 +151,17 @@ async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, A
     {
         Console.Error.WriteLine($"[{label}/none] run {i}/{runs} (paired with A)");
         WorkloadResult a, r;
+        // Each workload has a silo of its own, and a run right after the other silo's is about twice as slow
+        // (measured: whichever went second in a pair), so every measured run follows an unmeasured run on its own silo.
         if (i % 2 == 1)
         {
-            a = await baseline.RunAsync("A", lifetimes, collectGarbage: true);
-            r = await workload.RunAsync(label, lifetimes, collectGarbage: true);
+            a = await RunAfterOwn(baseline, "A");
+            r = await RunAfterOwn(workload, label);
         }
         else
         {
-            r = await workload.RunAsync(label, lifetimes, collectGarbage: true);
-            a = await baseline.RunAsync("A", lifetimes, collectGarbage: true);
+            r = await RunAfterOwn(workload, label);
+            a = await RunAfterOwn(baseline, "A");
         }
 
         ok &= a.Ok && r.Ok;
@@ -192,6 +206,24 @@ string Arg(string name, string fallback)
 // Workloads run one after another in this process: what an earlier one left (A's in-memory journals are hundreds of
 // MB) is collected before the next starts, or a later workload pays for collecting it (B measured 47k node exec/s
 // after A in one process, 55k alone, within the same hour).
+// Waits until the process used under a tenth of a core over 50 ms (at most 3 s).
+static async Task Quiet()
+{
+    using var self = System.Diagnostics.Process.GetCurrentProcess();
+    var deadline = System.Diagnostics.Stopwatch.StartNew();
+    while (deadline.Elapsed < TimeSpan.FromSeconds(3))
+    {
+        self.Refresh();
+        var before = self.TotalProcessorTime;
+        await Task.Delay(50);
+        self.Refresh();
+        if ((self.TotalProcessorTime - before).TotalMilliseconds < 5)
+        {
+            return;
+        }
+    }
+}
+
 static void CollectEarlierWorkloads()
 {
     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);

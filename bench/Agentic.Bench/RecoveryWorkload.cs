@@ -57,7 +57,8 @@ internal static class RecoveryWorkload
     private static IHost Silo(string dbPath, IJournalObserver observer)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The child's stdout carries the record counts: logs go to stderr.
+        builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(observer).AddSqliteJournal(o => o.Path = dbPath);
         builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: GrainWorkload.FreePort(), gatewayPort: GrainWorkload.FreePort()).AddAgentic());
         return builder.Build();

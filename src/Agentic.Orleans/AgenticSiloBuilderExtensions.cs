@@ -69,7 +69,7 @@ public static class AgenticSiloBuilderExtensions
         // What re-activations from the journal cost on this silo (records applied, snapshots used), for metrics and tests.
         silo.Services.TryAddSingleton(sp => sp.GetRequiredService<LifetimeServices>().Counters);
         // Tenants' ledgers are owned by their guardrail grains: one order of charges for every silo.
-        silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>()));
+        silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantLedgerDrain>();
         return silo;

@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agentic.Orleans;
 
 /// <summary>
-/// Owns one tenant's ledger for the cluster: loaded from the store on activation, charged with every silo's batches
-/// in the order they arrive (one call at a time), written back before answering. A ledger that cannot be read is
+/// Owns one tenant's ledger for the cluster: loaded from the store on activation, charged with what every silo sends
+/// in the order it arrives (one call at a time), written back before answering. A ledger that cannot be read is
 /// never counted afresh: every charge is refused with the reason, and the silos refuse the tenant's lifetimes.
 /// </summary>
 internal sealed class GuardrailGrain : Grain, IGuardrailGrain
@@ -38,25 +38,31 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
         }
     }
 
-    public async Task<TenantLedgerSnapshot> ChargeAsync(IReadOnlyList<UsageCharge> charges)
+    public async Task<TenantLedgerSnapshot> ChargeAsync(TenantUsageDelta usage)
     {
-        ArgumentNullException.ThrowIfNull(charges);
+        ArgumentNullException.ThrowIfNull(usage);
         if (_ledger is null && _unreadable is null)
         {
             await LoadAsync(CancellationToken.None);
         }
 
         var ledger = Ledger();
+        TenantLedger delta;
+        try
+        {
+            delta = TenantLedger.Restore(usage.State, Tenant, _services.Time.GetUtcNow());
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ArgumentException($"the usage sent for tenant {Tenant} cannot be read: {ex.Message}", nameof(usage));
+        }
+
         if (_services.Policies?.Current is { } set)
         {
             ledger.Track(set.Policies.Where(p => p.Scope == PolicyScope.Tenant && (p.Tenant is null || p.Tenant == Tenant)));
         }
 
-        foreach (var c in charges)
-        {
-            ledger.Charge(new UsageSample(c.Node, c.NodeType, c.Attempt, c.Iteration, new ExecutionTelemetry(c.InputTokens, c.OutputTokens, c.CostUsd, c.LatencyMs, c.Model, null)), c.At);
-        }
-
+        ledger.Merge(delta);
         var now = _services.Time.GetUtcNow();
         var captured = ledger.Capture(now);
         try

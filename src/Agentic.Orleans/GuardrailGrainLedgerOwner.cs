@@ -4,14 +4,14 @@ using Agentic.Runtime.Journal;
 
 namespace Agentic.Orleans;
 
-/// <summary>The silo's side of the tenants' guardrail grains: sends a tenant's batch of charges to its grain.</summary>
-internal sealed class GuardrailGrainLedgerOwner(IGrainFactory grains) : ITenantLedgerOwner
+/// <summary>The silo's side of the tenants' guardrail grains: sends what it charged a tenant since its last flush to the tenant's grain.</summary>
+internal sealed class GuardrailGrainLedgerOwner(IGrainFactory grains, TimeProvider time) : ITenantLedgerOwner
 {
-    public async Task<TenantLedgerState> ChargeAsync(string tenantId, IReadOnlyList<(UsageSample Sample, DateTimeOffset At)> charges, CancellationToken cancellationToken)
+    public async Task<TenantLedgerState> ChargeAsync(string tenantId, TenantLedger charges, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(charges);
-        var wire = charges.Select(c => new UsageCharge(c.Sample.Node, c.Sample.NodeType, c.Sample.Attempt, c.Sample.Iteration, c.Sample.Telemetry.InputTokens, c.Sample.Telemetry.OutputTokens, c.Sample.Telemetry.CostUsd, c.Sample.Telemetry.LatencyMs, c.Sample.Telemetry.Model, c.At)).ToArray();
-        var snapshot = await grains.GetGrain<IGuardrailGrain>(tenantId).ChargeAsync(wire).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var usage = new TenantUsageDelta(charges.Charges, charges.Capture(time.GetUtcNow()));
+        var snapshot = await grains.GetGrain<IGuardrailGrain>(tenantId).ChargeAsync(usage).WaitAsync(cancellationToken).ConfigureAwait(false);
         return new TenantLedgerState(tenantId, snapshot.Charges, snapshot.State);
     }
 }

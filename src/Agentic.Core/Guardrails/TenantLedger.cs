@@ -85,6 +85,34 @@ public sealed class TenantLedger
         return next;
     }
 
+    /// <summary>
+    /// Adds everything charged to <paramref name="delta"/> (a ledger of the same tenant that counted only some charges,
+    /// such as one silo's since its last flush) as if each of those charges had been made here: totals of all time
+    /// and of each window, bucket by bucket. A window the delta tracks and this ledger does not is added.
+    /// </summary>
+    public void Merge(TenantLedger delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        if (!string.Equals(delta.TenantId, TenantId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"a ledger of tenant '{delta.TenantId}' cannot be merged into tenant '{TenantId}'s", nameof(delta));
+        }
+
+        _allTime.Merge(delta._allTime);
+        foreach (var (key, window) in delta._windows)
+        {
+            if (!_windows.TryGetValue(key, out var mine))
+            {
+                mine = new WindowedUsage(window.Window);
+                _windows[key] = mine;
+            }
+
+            mine.Merge(window);
+        }
+
+        Charges += delta.Charges;
+    }
+
     public byte[] Capture(DateTimeOffset now)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);

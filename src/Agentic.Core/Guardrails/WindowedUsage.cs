@@ -61,6 +61,37 @@ public sealed class WindowedUsage
         merged.Add(sample);
     }
 
+    /// <summary>Adds <paramref name="other"/>'s usage (a window of the same length) bucket by bucket, as if charged here.</summary>
+    public void Merge(WindowedUsage other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Window != Window)
+        {
+            throw new ArgumentException($"usage over a window of {other.Window} cannot be merged into one of {Window}", nameof(other));
+        }
+
+        if (Window is null)
+        {
+            _merged.Add(other._merged);
+            return;
+        }
+
+        for (var i = 0; i < Slots; i++)
+        {
+            var index = other._index[i];
+            if (other._buckets[i] is not { } bucket || (_buckets[i] is not null && _index[i] > index))
+            {
+                // Empty, or older than a bucket this window already holds in that slot: whole slots older, so out of the window.
+                continue;
+            }
+
+            BucketAt(index).Add(bucket);
+        }
+
+        // The merged totals are rebuilt from the buckets on the next read.
+        _mergedValidUntil = long.MinValue;
+    }
+
     /// <summary>The totals of the usage still inside the window at <paramref name="now"/>. Do not keep the instance.</summary>
     public UsageTotals Totals(DateTimeOffset now)
     {
@@ -176,9 +207,10 @@ public sealed class WindowedUsage
 
     private long ExpiresAt(long index) => ((index + 1) * _bucketMs) + _windowMs;
 
-    private UsageTotals Bucket(long ms)
+    private UsageTotals Bucket(long ms) => BucketAt(ms / _bucketMs);
+
+    private UsageTotals BucketAt(long index)
     {
-        var index = ms / _bucketMs;
         var slot = (int)(index % Slots);
         if (_buckets[slot] is not { } bucket || _index[slot] != index)
         {

@@ -29,8 +29,10 @@ internal sealed partial class TenantBudget
     private volatile TenantStanding? _standing;
     private string? _unreadable;
 
-    // With a ledger owner (a cluster): the charges made here since the last flush, for the owner to apply in order.
-    private List<(UsageSample Sample, DateTimeOffset At)>? _unsent;
+    // With a ledger owner (a cluster): what was charged here since the last flush, summed per window bucket (constant
+    // size however many charges), for the owner to add to the tenant's ledger.
+    private TenantLedger? _unsent;
+    private bool _sendsToOwner;
 
     public TenantBudget(string tenantId, TenantGuardrails guardrails, ILogger logger)
     {
@@ -110,7 +112,7 @@ internal sealed partial class TenantBudget
             Track(set);
             before.CopyFrom(ledger, policies, now);
             ledger.Charge(sample, now);
-            _unsent?.Add((sample, now));
+            _unsent?.Charge(sample, now);
             charge = _charged + 1;
             Volatile.Write(ref _charged, charge);
             standingFollows = _standingFollowsJudgement && policies.Length == _tenantPolicies.Length &&
@@ -156,32 +158,38 @@ internal sealed partial class TenantBudget
         }
     }
 
-    /// <summary>Keeps the charges made here for a ledger owner (<see cref="TakeUnsent"/>); set before the first charge.</summary>
+    /// <summary>Keeps what is charged here for a ledger owner (<see cref="TakeUnsent"/>); set before the first charge.</summary>
     public void SendChargesToOwner()
     {
         lock (_gate)
         {
-            _unsent ??= [];
+            _sendsToOwner = true;
+            _unsent ??= NewUnsent();
         }
     }
 
-    /// <summary>The charges made since the last flush, and the count of charges made so far (what a flush of them covers).</summary>
-    public (List<(UsageSample Sample, DateTimeOffset At)> Charges, long Charged) TakeUnsent()
+    /// <summary>What was charged since the last flush, and the count of charges made so far (what a flush of it covers).</summary>
+    public (TenantLedger Charges, long Charged) TakeUnsent()
     {
         lock (_gate)
         {
-            var unsent = _unsent ?? [];
-            _unsent = [];
+            var unsent = _unsent ?? NewUnsent();
+            _unsent = _sendsToOwner ? NewUnsent() : null;
             return (unsent, _charged);
         }
     }
 
-    /// <summary>A flush failed: its charges go out again first with the next one (nothing is lost, the order is kept).</summary>
-    public void Unsent(List<(UsageSample Sample, DateTimeOffset At)> charges)
+    /// <summary>A flush failed: its charges go out again with the next one (nothing is lost; sums do not depend on order).</summary>
+    public void Unsent(TenantLedger charges)
     {
+        ArgumentNullException.ThrowIfNull(charges);
         lock (_gate)
         {
-            charges.AddRange(_unsent ?? []);
+            if (_unsent is { } since)
+            {
+                charges.Merge(since);
+            }
+
             _unsent = charges;
         }
     }
@@ -195,9 +203,9 @@ internal sealed partial class TenantBudget
         lock (_gate)
         {
             var ledger = TenantLedger.Restore(owned.State.Span, TenantId, now);
-            foreach (var (sample, at) in _unsent ?? [])
+            if (_unsent is { } since)
             {
-                ledger.Charge(sample, at);
+                ledger.Merge(since);
             }
 
             _ledger = ledger;
@@ -224,6 +232,14 @@ internal sealed partial class TenantBudget
 
     /// <summary>The actor took the request; a charge after this asks again. A full fence, so no charge is missed.</summary>
     public void WriteTaken() => Interlocked.Exchange(ref _writeAsked, 0);
+
+    /// <summary>An empty ledger tracking the windows this one does (a charge lands in every tracked window).</summary>
+    private TenantLedger NewUnsent()
+    {
+        var unsent = new TenantLedger(TenantId);
+        unsent.Track(_tenantPolicies);
+        return unsent;
+    }
 
     /// <summary>Judges the totals alone (no execution) against every tenant-scope policy, and publishes what holds.</summary>
     private void Publish(PolicySet set, DateTimeOffset now, bool force)
@@ -264,6 +280,7 @@ internal sealed partial class TenantBudget
         {
             _tenantPolicies = set.Policies.Where(p => p.Scope == PolicyScope.Tenant && (p.Tenant is null || p.Tenant == TenantId)).ToArray();
             _ledger!.Track(_tenantPolicies);
+            _unsent?.Track(_tenantPolicies);
             _standingFollowsJudgement = _tenantPolicies.All(p => p.Condition.ReadsOnlyTotals);
             _tracked = set;
         }

@@ -43,4 +43,4 @@ internal sealed record TenantAssessed(TenantStanding Standing);
 internal sealed record TenantLedgerLoaded(TenantLedger? Ledger, string? Failure);
 
 /// <summary>A ledger write holding the first <paramref name="Charged"/> charges finished (or failed with <paramref name="Error"/>).</summary>
-internal sealed record TenantLedgerWritten(long Charged, Exception? Error, TenantLedgerState? Owned = null, List<(Core.Guardrails.UsageSample Sample, DateTimeOffset At)>? Unsent = null);
+internal sealed record TenantLedgerWritten(long Charged, Exception? Error, TenantLedgerState? Owned = null, Core.Guardrails.TenantLedger? Unsent = null);

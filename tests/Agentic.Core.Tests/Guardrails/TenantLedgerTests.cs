@@ -76,6 +76,80 @@ public sealed class TenantLedgerTests
         Assert.Equal((0d, 2L), (aged.TotalsFor(daily, nextDay).Sum(0), aged.TotalsFor(forever, nextDay).Count));
     }
 
+    [Fact]
+    public void Merge_OfDeltas_EqualsChargingEveryChargeInOneLedger_InEveryWindow()
+    {
+        var set = PolicyReader.Read("""
+            policies:
+              - { name: minute, scope: tenant, window: 1m, when: "sum(tokens_used) > 1000", action: abort_lifetime }
+              - { name: forever, scope: tenant, when: "count() > 100", action: reject_execution }
+            """, "tenant.yaml");
+        var (minute, forever) = (set.Policies[0], set.Policies[1]);
+        var direct = new TenantLedger("acme");
+        direct.Track(set.Policies);
+        var owner = new TenantLedger("acme");
+        owner.Track(set.Policies);
+
+        // Two silos charge interleaved over two and a half minutes; each flushes its delta every 20 s.
+        var silos = new[] { new TenantLedger("acme"), new TenantLedger("acme") };
+        foreach (var s in silos)
+        {
+            s.Track(set.Policies);
+        }
+
+        for (var second = 0; second < 150; second++)
+        {
+            var at = T0.AddSeconds(second);
+            var sample = Spend(second + 1, latencyMs: second);
+            direct.Charge(sample, at);
+            silos[second % 2].Charge(sample, at);
+            if (second % 20 == 19)
+            {
+                for (var i = 0; i < silos.Length; i++)
+                {
+                    // On the wire: the delta's stored form, restored by the owner.
+                    owner.Merge(TenantLedger.Restore(silos[i].Capture(at), "acme", at));
+                    silos[i] = new TenantLedger("acme");
+                    silos[i].Track(set.Policies);
+                }
+            }
+        }
+
+        var end = T0.AddSeconds(150);
+        foreach (var s in silos)
+        {
+            owner.Merge(s);
+        }
+
+        Assert.Equal(direct.Charges, owner.Charges);
+        foreach (var policy in set.Policies)
+        {
+            var (d, o) = (direct.TotalsFor(policy, end), owner.TotalsFor(policy, end));
+            Assert.Equal((d.Count, d.Sum(0), d.Max(4), d.Min(4)), (o.Count, o.Sum(0), o.Max(4), o.Min(4)));
+        }
+
+        Assert.Equal(direct.NextExpiry(end), owner.NextExpiry(end));
+        Assert.Equal(150, owner.TotalsFor(forever, end).Count);
+        Assert.InRange(owner.TotalsFor(minute, end).Count, 60, 62);
+    }
+
+    [Fact]
+    public void Merge_DropsADeltaBucketOlderThanTheOneInItsSlot_AndRefusesAnotherTenant()
+    {
+        var window = TimeSpan.FromMinutes(1); // 62 slots of 1 s
+        var usage = new WindowedUsage(window);
+        usage.Add(Spend(5), T0.AddSeconds(62));
+        var stale = new WindowedUsage(window);
+        stale.Add(Spend(1000), T0); // same slot, 62 buckets older: long out of the window
+
+        usage.Merge(stale);
+
+        Assert.Equal((1, 5d), (usage.Totals(T0.AddSeconds(62)).Count, usage.Totals(T0.AddSeconds(62)).Sum(0)));
+        var ex = Assert.Throws<ArgumentException>(() => new TenantLedger("acme").Merge(new TenantLedger("other")));
+        Assert.StartsWith("a ledger of tenant 'other' cannot be merged into tenant 'acme's", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => usage.Merge(new WindowedUsage(TimeSpan.FromMinutes(2))));
+    }
+
     [Theory]
     [InlineData("{}", "tenant ledger of 'acme' is malformed")]
     [InlineData("""{"format":9,"tenant":"acme"}""", "tenant ledger of 'acme' has format 9; this runtime reads format 1")]
