@@ -47,6 +47,17 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
     public void Post(object message) =>
         Task.Factory.StartNew(static state => ((DeliveryState)state!).Deliver(), new DeliveryState(this, message), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler!);
 
+    /// <summary>A grain timer of this activation (a retry's backoff): it keeps the activation alive and fires as a turn.</summary>
+    public IDisposable After(TimeSpan due, object message) =>
+        this.RegisterGrainTimer(
+            static (state, _) =>
+            {
+                state.Grain.Deliver(state.Message);
+                return Task.CompletedTask;
+            },
+            new DeliveryState(this, message),
+            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+
     public async Task<LifetimeState> StartAsync(StartLifetimeCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);

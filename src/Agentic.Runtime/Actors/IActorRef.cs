@@ -6,4 +6,10 @@ public interface IActorRef<in TMessage>
     string Key { get; }
 
     void Post(TMessage message);
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> to this actor after <paramref name="due"/>, as one of its turns (on a silo: a
+    /// grain timer of the activation, which keeps it alive meanwhile). Disposing the result cancels it.
+    /// </summary>
+    IDisposable After(TimeSpan due, TMessage message);
 }

@@ -671,7 +671,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         var due = new RetryDue(request);
         _retries.Add(due);
-        due.Timer = services.Time.CreateTimer(static s => ((RetryDueState)s!).Post(), new RetryDueState(self, due), delay, Timeout.InfiniteTimeSpan);
+        due.Timer = self.After(delay, due);
     }
 
     private void Submit(ExecutionRequest request)
@@ -795,8 +795,4 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private sealed record PendingOutcome(NodeRun Run, PolicyVerdict Verdict, UsageSample Sample);
 
-    private sealed record RetryDueState(IActorRef<object> Self, RetryDue Due)
-    {
-        public void Post() => Self.Post(Due);
-    }
 }

@@ -34,5 +34,5 @@ internal sealed record JournalFailure(JournalEntry Entry, Exception Error);
 /// <summary>A retry's backoff has elapsed.</summary>
 internal sealed record RetryDue(ExecutionRequest Request)
 {
-    public ITimer? Timer { get; set; }
+    public IDisposable? Timer { get; set; }
 }
