@@ -1,0 +1,11 @@
+namespace Agentic.Storage.Postgres;
+
+/// <summary>Where the PostgreSQL journal lives.</summary>
+public sealed class PostgresJournalOptions
+{
+    /// <summary>An Npgsql connection string (<c>Host=…;Port=…;Username=…;Password=…;Database=…</c>).</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The schema the journal's tables live in (created if missing).</summary>
+    public string Schema { get; set; } = "agentic";
+}
