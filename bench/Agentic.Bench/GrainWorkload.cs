@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Agentic.Core.Graphs;
 using Agentic.Orleans;
 using Agentic.Runtime.Hosting;
+using Agentic.Storage.Postgres;
 using Agentic.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,14 +24,24 @@ internal sealed class GrainWorkload : IBenchWorkload
     private readonly string _graphJson;
     private readonly int _steps;
 
-    private GrainWorkload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies)
+    private GrainWorkload(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies, string? postgres)
     {
         _steps = steps;
         Profile = profile;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.Services.AddSingleton(_clock).AddSingleton(new BenchPayloads(steps));
-        if (sqlitePath is null)
+        if (postgres is not null)
+        {
+            // A schema of its own per workload: every run starts from empty tables.
+            builder.Services.AddPostgresJournal(o =>
+            {
+                o.ConnectionString = postgres;
+                o.Schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+            });
+            Durability = "postgres, fsync on, on one Orleans silo";
+        }
+        else if (sqlitePath is null)
         {
             builder.Services.AddInMemoryJournal(o => o.RetainFinishedLifetimes = retainFinished);
             Durability = "in memory, on one Orleans silo";
@@ -70,9 +81,9 @@ internal sealed class GrainWorkload : IBenchWorkload
 
     private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<GrainWorkload> StartAsync(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies = null)
+    public static async Task<GrainWorkload> StartAsync(string profile, int steps, string? sqlitePath, SqliteSynchronous sync, int? retainFinished, Core.Guardrails.PolicySet? policies = null, string? postgres = null)
     {
-        var workload = new GrainWorkload(profile, steps, sqlitePath, sync, retainFinished, policies);
+        var workload = new GrainWorkload(profile, steps, sqlitePath, sync, retainFinished, policies, postgres);
         await workload._host.StartAsync().ConfigureAwait(false);
         return workload;
     }

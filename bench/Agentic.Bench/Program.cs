@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,D,G,G-alone,M,R] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,C,D,G,G-alone,M,R] [--runs 5] [--sync full|normal] [--warmup N]
 // Every workload runs on one in-process Orleans silo (the product's host), as BENCH.md describes.
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
@@ -57,6 +57,12 @@ try
                 exit |= await Measure("D", "none", lifetimes: 1, steps: 1000, sqlite: null);
                 exit |= await Measure("D", "sqlite", lifetimes: 1, steps: 1000, sqlite: Path.Combine(dir, "d.db"));
                 break;
+            case "C":
+                // B on PostgreSQL (fsync on), then D on it: the server scripts/postgres.sh starts, or AGENTIC_POSTGRES's.
+                var postgres = await BenchPostgres.ConnectionStringAsync(dir);
+                exit |= await Measure("C", "postgres", lifetimes: 1000, steps: 10, sqlite: null, postgres: postgres);
+                exit |= await Measure("D", "postgres", lifetimes: 1, steps: 1000, sqlite: null, postgres: postgres);
+                break;
             case "M":
                 exit |= await ParkedWorkload.RunAsync(10_000, Path.Combine(dir, "m10k.db"));
                 exit |= await ParkedWorkload.RunAsync(100_000, Path.Combine(dir, "m100k.db"));
@@ -65,22 +71,23 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, D, G, G-alone, M, R)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, D, G, G-alone, M, R)");
                 return 2;
         }
     }
 }
 finally
 {
+    await BenchPostgres.StopAsync();
     Directory.Delete(dir, recursive: true);
 }
 
 return exit;
 
-async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null)
+async Task<int> Measure(string label, string profile, int lifetimes, int steps, string? sqlite, Agentic.Core.Guardrails.PolicySet? policies = null, string? postgres = null)
 {
     CollectEarlierWorkloads();
-    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain, policies);
+    await using var workload = await GrainWorkload.StartAsync(profile, steps, sqlite, sync, retain, policies, postgres);
     return await MeasureRuns(label, profile, lifetimes, workload);
 }
 
