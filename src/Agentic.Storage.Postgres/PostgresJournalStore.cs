@@ -19,7 +19,7 @@ namespace Agentic.Storage.Postgres;
 /// </summary>
 public sealed class PostgresJournalStore : IPreparingJournalStore
 {
-    private static readonly string[] Migrations = ["001-journal.sql"];
+    private static readonly string[] Migrations = ["001-journal.sql", "002-orleans.sql"];
     private readonly NpgsqlDataSource _data;
     private readonly IBlobReader? _blobs;
 
