@@ -1,0 +1,85 @@
+using System.Net;
+using Agentic.Models.OpenAI;
+using Agentic.Orleans;
+using Agentic.Orleans.Postgres;
+using Agentic.Runtime.Journal;
+using Agentic.Storage.Blobs;
+using Agentic.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Agentic.Server;
+
+/// <summary>Builds the silo host from configuration: the journal, the cluster, the silo's ports and its health endpoints.</summary>
+public static class ServerHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        // appsettings.json is read from beside the executable, whatever the working directory (relative paths in it,
+        // such as the SQLite journal's, are the working directory's).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var settings = builder.Configuration.GetSection(ServerSettings.Section).Get<ServerSettings>() ?? new ServerSettings();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        if (!IPAddress.TryParse(settings.AdvertisedAddress, out var advertised))
+        {
+            throw new InvalidOperationException($"Agentic:AdvertisedAddress '{settings.AdvertisedAddress}' is not an IP address");
+        }
+
+        PortGuard.EnsureFree(settings.SiloPort, "Agentic:SiloPort");
+        PortGuard.EnsureFree(settings.GatewayPort, "Agentic:GatewayPort");
+        var blobs = settings.Blobs ?? (settings.Journal == "sqlite" ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.JournalPath))!, "blobs") : null);
+        if (blobs is not null)
+        {
+            builder.Services.AddLocalBlobStore(blobs);
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+            silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            switch (settings.Journal)
+            {
+                case "postgres":
+                    var connection = builder.Configuration.GetConnectionString("Agentic")
+                        ?? throw new InvalidOperationException("Agentic:Journal is postgres but ConnectionStrings:Agentic is not set");
+                    silo.UseAgenticPostgres(connection, settings.Schema);
+                    break;
+                case "sqlite":
+                    silo.Services.AddSqliteJournal(o => o.Path = settings.JournalPath);
+                    silo.UseDevelopmentClustering(new IPEndPoint(advertised, settings.SiloPort));
+                    break;
+                case "memory":
+                    silo.UseDevelopmentClustering(new IPEndPoint(advertised, settings.SiloPort));
+                    break;
+                default:
+                    throw new InvalidOperationException($"Agentic:Journal '{settings.Journal}' is not one of sqlite, postgres, memory");
+            }
+
+            silo.AddAgentic(b =>
+            {
+                if (settings.Policies is { } policies)
+                {
+                    b.AddPolicies(policies);
+                }
+
+                if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key)
+                {
+                    b.AddOpenAIChatClient(key, Environment.GetEnvironmentVariable("OPENAI_BASE_URL") is { Length: > 0 } url ? new Uri(url) : null);
+                }
+            });
+        });
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloJoinedCheck>("silo", tags: ["ready"])
+            .AddCheck<JournalReachableCheck>("journal", tags: ["ready"]);
+        var app = builder.Build();
+        // Liveness: the process answers. Readiness: the silo is an active member and the journal answers a query.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}
