@@ -42,6 +42,21 @@ public static class ServerHost
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // A dead silo is declared dead in about 1.5 s instead of Orleans' ~13 s (ORLEANS-FACTS), so its
+                // lifetimes are re-activated on a survivor within seconds. Against false deaths (a long GC pause, a
+                // starved VM): a suspect must also fail indirect probes through another silo, a silo that sees
+                // itself degraded stretches its own probe timeout, and a death takes the votes of two silos.
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+                o.EnableIndirectProbes = true;
+                o.ExtendProbeTimeoutDuringDegradation = true;
+                o.NumVotesForDeathDeclaration = 2;
+                builder.Configuration.GetSection("Agentic:Membership").Bind(o);
+            });
             switch (settings.Journal)
             {
                 case "postgres":

@@ -43,11 +43,19 @@ internal sealed class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ServerProcess Start(string workingDirectory, int siloPort, int gatewayPort, params string[] settings)
+    public static ServerProcess Start(string workingDirectory, int siloPort, int gatewayPort, params string[] settings) =>
+        Start(workingDirectory, siloPort, gatewayPort, null, settings);
+
+    public static ServerProcess Start(string workingDirectory, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment, params string[] settings)
     {
         var httpPort = FreePort();
         var server = Path.Combine(AppContext.BaseDirectory, "Agentic.Server.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(server);
         foreach (var arg in new[] { $"--Urls=http://127.0.0.1:{httpPort}", $"--Agentic:SiloPort={siloPort}", $"--Agentic:GatewayPort={gatewayPort}" }.Concat(settings))
         {
@@ -82,6 +90,9 @@ internal sealed class ServerProcess : IDisposable
 
         return false;
     }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     /// <summary>SIGTERM, as Kubernetes and docker stop send it.</summary>
     public void Terminate()

@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 
+using Agentic.Tests;
+
 namespace Agentic.Storage.Tests;
 
 /// <summary>

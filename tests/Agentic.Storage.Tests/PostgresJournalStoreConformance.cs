@@ -1,6 +1,8 @@
 using Agentic.Runtime.Journal;
 using Agentic.Storage.Postgres;
 
+using Agentic.Tests;
+
 namespace Agentic.Storage.Tests;
 
 /// <summary>The contract on PostgreSQL; each test has a schema of its own, a second handle is another silo's store.</summary>

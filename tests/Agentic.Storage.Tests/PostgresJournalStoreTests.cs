@@ -4,6 +4,8 @@ using Agentic.Storage.Postgres;
 using Agentic.Testing;
 using Npgsql;
 
+using Agentic.Tests;
+
 namespace Agentic.Storage.Tests;
 
 /// <summary>What only the PostgreSQL store has: the database's own refusals, migrations between silos, connection errors.</summary>

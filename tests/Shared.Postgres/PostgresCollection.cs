@@ -1,4 +1,4 @@
-namespace Agentic.Storage.Tests;
+namespace Agentic.Tests;
 
 /// <summary>The test classes that share one PostgreSQL server (each works in schemas of its own).</summary>
 [CollectionDefinition(Name)]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Agentic.Testing;
 
-namespace Agentic.Storage.Tests;
+namespace Agentic.Tests;
 
 /// <summary>
 /// The PostgreSQL server the tests use: the one <c>AGENTIC_POSTGRES</c> names (CI starts it with scripts/postgres.sh),
