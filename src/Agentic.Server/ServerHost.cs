@@ -18,6 +18,12 @@ namespace Agentic.Server;
 /// <summary>Builds the silo host from configuration: the journal, the cluster, the silo's ports and its health endpoints.</summary>
 public static class ServerHost
 {
+    /// <summary>Liveness: the process answers.</summary>
+    public const string LivePath = "/health/live";
+
+    /// <summary>Readiness: the silo is an active member and the journal answers.</summary>
+    public const string ReadyPath = "/health/ready";
+
     public static WebApplication Build(string[] args)
     {
         // appsettings.json is read from beside the executable, whatever the working directory (relative paths in it,
@@ -75,6 +81,13 @@ public static class ServerHost
                     throw new InvalidOperationException($"Agentic:Journal '{settings.Journal}' is not one of sqlite, postgres, memory");
             }
 
+            if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 })
+            {
+                // In a pod: the pod's IP and the orleans/serviceId and orleans/clusterId labels (ORLEANS_SERVICE_ID,
+                // ORLEANS_CLUSTER_ID from the downward API) name the silo, and silos whose pods are gone are declared dead.
+                silo.UseKubernetesHosting();
+            }
+
             silo.AddAgentic(b =>
             {
                 if (settings.Policies is { } policies)
@@ -93,8 +106,8 @@ public static class ServerHost
             .AddCheck<JournalReachableCheck>("journal", tags: ["ready"]);
         var app = builder.Build();
         // Liveness: the process answers. Readiness: the silo is an active member and the journal answers a query.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 }
