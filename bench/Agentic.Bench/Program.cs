@@ -2,7 +2,7 @@ using System.Globalization;
 using Agentic.Bench;
 using Agentic.Storage.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,C,D,G,G-alone,M,R] [--runs 5] [--sync full|normal] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Agentic.Bench -- [--workload A,B,C,D,G,G-alone,M,R,X] [--runs 5] [--sync full|normal] [--warmup N]
 // Every workload runs on one in-process Orleans silo (the product's host), as BENCH.md describes.
 // Prints one JSON line per measured run, then one "median" line per workload (BENCH.md fields).
 // --warmup N: exactly N warm-up runs instead of 3 seconds' worth, so a run under an instruction counter (valgrind)
@@ -63,6 +63,9 @@ try
                 exit |= await Measure("C", "postgres", lifetimes: 1000, steps: 10, sqlite: null, postgres: postgres);
                 exit |= await Measure("D", "postgres", lifetimes: 1, steps: 1000, sqlite: null, postgres: postgres);
                 break;
+            case "X":
+                exit |= await ClusterWorkload.RunAsync(dir, runs);
+                break;
             case "M":
                 exit |= await ParkedWorkload.RunAsync(10_000, Path.Combine(dir, "m10k.db"));
                 exit |= await ParkedWorkload.RunAsync(100_000, Path.Combine(dir, "m100k.db"));
@@ -71,7 +74,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, D, G, G-alone, M, R)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, D, G, G-alone, M, R, X)");
                 return 2;
         }
     }

@@ -23,7 +23,9 @@ public static class AgenticPostgresSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var scoped = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
+        // Orleans' providers share one pool of their own (membership heartbeats, grain state): kept small, so that a few
+        // silos with their journals' pools fit under PostgreSQL's max_connections.
+        var scoped = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
         silo.Services.AddPostgresJournal(o =>
         {
             o.ConnectionString = connectionString;

@@ -71,6 +71,7 @@ public static class AgenticSiloBuilderExtensions
         // Tenants' ledgers are owned by their guardrail grains: one order of charges for every silo.
         silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();
+        silo.AddIncomingGrainCallFilter<CallerReadableExceptions>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantLedgerDrain>();
         return silo;
     }

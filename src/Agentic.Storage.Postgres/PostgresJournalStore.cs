@@ -49,8 +49,14 @@ public sealed class PostgresJournalStore : IPreparingJournalStore
             throw new JournalOpenException("postgres", $"journal schema '{options.Schema}' must be lower-case letters, digits and '_'");
         }
 
+        if (options.MaxConnections < 1)
+        {
+            throw new JournalOpenException("postgres", $"MaxConnections must be at least 1, got {options.MaxConnections}");
+        }
+
         Schema = options.Schema;
         builder.SearchPath = Schema;
+        builder.MaxPoolSize = options.MaxConnections;
         Location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}?schema={Schema}";
         _data = NpgsqlDataSource.Create(builder);
         try
