@@ -15,6 +15,7 @@ namespace Agentic.Orleans;
 /// the next call re-activates from the journal.
 /// </summary>
 [Reentrant]
+[global::Orleans.Placement.ResourceOptimizedPlacement] // lifetimes spread over the silos by their load (their executions stay with them)
 internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef<object>
 {
     // Long-running nodes are not calls: keep the activation while anything is in flight, whatever the idle collector thinks.

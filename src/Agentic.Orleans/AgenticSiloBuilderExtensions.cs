@@ -72,6 +72,7 @@ public static class AgenticSiloBuilderExtensions
         silo.Services.TryAddSingleton<ITenantLedgerOwner>(sp => new GuardrailGrainLedgerOwner(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         silo.Services.AddHostedService<LifetimeRecoveryService>();
         silo.AddIncomingGrainCallFilter<CallerReadableExceptions>();
+        silo.AddPlacementDirector<LifetimeLocalPlacement, LifetimeLocalPlacementDirector>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantLedgerDrain>();
         return silo;
     }

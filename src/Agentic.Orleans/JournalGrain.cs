@@ -13,6 +13,7 @@ namespace Agentic.Orleans;
 /// arrives. Reentrant: tails wait without blocking deliveries.
 /// </summary>
 [Reentrant]
+[LifetimeLocalPlacement] // beside its lifetime's activation, where its references are published
 [CollectionAgeLimit(Minutes = 2)] // an index for readers: gone soon after the last one, rebuilt from the store when needed
 internal sealed class JournalGrain : Grain, IJournalGrain, IJournalFeed
 {

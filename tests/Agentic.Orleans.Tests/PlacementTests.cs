@@ -1,0 +1,42 @@
+using Agentic.Core.Formats;
+using Agentic.Runtime.Journal;
+
+namespace Agentic.Orleans.Tests;
+
+/// <summary>Placement on purpose: a journal grain is activated beside its running lifetime's grain, on either silo.</summary>
+public sealed class PlacementTests
+{
+    [Fact]
+    public async Task AJournalGrain_IsActivatedOnTheSiloOfItsRunningLifetime()
+    {
+        await using var store = new InMemoryJournalStore();
+        await using var cluster = await AgenticTestCluster.StartAsync(2, store);
+        var grains = cluster.Client;
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var graph = GraphReader.Parse("""
+            graph: placed
+            version: 1.0.0
+            nodes:
+              - { name: wait, kind: task, type: sleep, config: { ms: 3000 } }
+              - { name: done, kind: plan, type: all }
+            edges:
+              - { from: wait, to: done }
+              - { from: done, to: end, kind: final }
+            """, "placed.yaml");
+
+        var lifetimes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => grains.StartLifetimeAsync(graph)));
+        var silosUsed = new HashSet<SiloAddress>();
+        foreach (var lifetime in lifetimes)
+        {
+            var journal = grains.GetGrain<IJournalGrain>(lifetime.GetPrimaryKeyString());
+            await journal.ReadAsync(1, 10); // activates it, from the client
+            var lifetimeSilo = await management.GetActivationAddress(lifetime);
+            Assert.NotNull(lifetimeSilo);
+            Assert.Equal(lifetimeSilo, await management.GetActivationAddress(journal));
+            silosUsed.Add(lifetimeSilo);
+        }
+
+        // Lifetimes spread (resource-optimized placement), so both silos held some: the journal grains followed them.
+        Assert.Equal(2, silosUsed.Count);
+    }
+}
