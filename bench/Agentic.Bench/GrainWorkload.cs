@@ -88,7 +88,7 @@ internal sealed class GrainWorkload : IBenchWorkload
         return workload;
     }
 
-    public async Task<WorkloadResult> RunAsync(string label, int lifetimes, bool collectGarbage = false)
+    public async Task<WorkloadResult> RunAsync(string label, int lifetimes)
     {
         var ids = Enumerable.Range(0, lifetimes).Select(_ => Core.Execution.LifetimeIds.Format(Guid.CreateVersion7())).ToArray();
         foreach (var id in ids)
@@ -109,11 +109,6 @@ internal sealed class GrainWorkload : IBenchWorkload
             return (State: settled, Ms: Stopwatch.GetElapsedTime(begun).TotalMilliseconds);
         }).ToArray();
         var results = await Task.WhenAll(runs).ConfigureAwait(false);
-        if (collectGarbage)
-        {
-            GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-        }
-
         var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         self.Refresh();
         var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;

@@ -33,12 +33,6 @@ internal static class JsonLine
             w.WriteEndObject();
             w.WriteNumber("peak_rss_mb", Math.Round(r.PeakRssMb, 1));
             w.WriteNumber("cpu_us_per_exec", Math.Round(r.CpuMs * 1000 / r.NodeExecs, 3));
-            if (r.RatioToBaseline is { } ratio)
-            {
-                w.WriteNumber("baseline_node_exec_per_s", Math.Round(r.BaselineNodeExecPerSecond ?? double.NaN));
-                w.WriteNumber("ratio_to_baseline", Math.Round(ratio, 3));
-            }
-
             if (r.Durability is not null)
             {
                 w.WriteString("durability", r.Durability);

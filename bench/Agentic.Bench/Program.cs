@@ -42,12 +42,12 @@ try
             case "G":
                 // A with three active policies, one a per-tenant cumulative budget: every execution of the 1,000
                 // lifetimes (one tenant) is judged at execution and lifetime scope and charged to the tenant's ledger.
-                // Measured run by run against A on a silo of its own (alternating which goes first), so both see the
-                // same machine noise.
-                exit |= await MeasureAgainstBaseline("G", lifetimes: 1000, steps: 10, GuardrailPolicies());
+                // A and G each run in a process of their own, alternating which goes first: inside one process the
+                // second silo's runs were about twice as slow whichever workload it was (docs/performance.md).
+                exit |= await GuardrailRatio.RunAsync(runs, pairs: 3);
                 break;
             case "G-ALONE":
-                // G measured like A, in a process of its own: compare with an A run of the same harness settings.
+                // G measured like A, in a process of its own (what workload G runs beside A).
                 exit |= await Measure("G", "none", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies());
                 break;
             case "B":
@@ -134,72 +134,6 @@ async Task<int> MeasureRuns(string label, string profile, int lifetimes, IBenchW
     return results.All(r => r.Ok) ? 0 : 1;
 }
 
-async Task<int> MeasureAgainstBaseline(string label, int lifetimes, int steps, Agentic.Core.Guardrails.PolicySet policies)
-{
-    CollectEarlierWorkloads();
-    await using var baseline = await GrainWorkload.StartAsync("none", steps, null, sync, retain);
-    await using var workload = await GrainWorkload.StartAsync("none", steps, null, sync, retain, policies);
-    Console.Error.WriteLine($"[{label}/none] warming up, with A as the baseline…");
-    var warm = System.Diagnostics.Stopwatch.StartNew();
-    for (var w = 0; w < 3 || warm.Elapsed < TimeSpan.FromSeconds(6); w++)
-    {
-        await baseline.RunAsync("A", lifetimes, collectGarbage: true);
-        await Quiet();
-        await workload.RunAsync(label, lifetimes, collectGarbage: true);
-        await Quiet();
-    }
-
-    async Task<WorkloadResult> RunAfterOwn(IBenchWorkload on, string name)
-    {
-        await on.RunAsync(name, lifetimes, collectGarbage: true);
-        return await on.RunAsync(name, lifetimes, collectGarbage: true);
-    }
-
-    var results = new List<WorkloadResult>();
-    var ok = true;
-    for (var i = 1; i <= runs; i++)
-    {
-        Console.Error.WriteLine($"[{label}/none] run {i}/{runs} (paired with A)");
-        WorkloadResult a, r;
-        // Each workload has a silo of its own, and a run right after the other silo's is about twice as slow
-        // (measured: whichever went second in a pair), so every measured run follows an unmeasured run on its own silo.
-        if (i % 2 == 1)
-        {
-            a = await RunAfterOwn(baseline, "A");
-            r = await RunAfterOwn(workload, label);
-        }
-        else
-        {
-            r = await RunAfterOwn(workload, label);
-            a = await RunAfterOwn(baseline, "A");
-        }
-
-        ok &= a.Ok && r.Ok;
-        Console.WriteLine(JsonLine.Format(a with { Label = $"A (baseline of {label})" }));
-        r = r with { BaselineNodeExecPerSecond = a.NodeExecPerSecond, RatioToBaseline = r.NodeExecPerSecond / a.NodeExecPerSecond };
-        results.Add(r);
-        Console.WriteLine(JsonLine.Format(r));
-    }
-
-    // Each run pays for collecting its own garbage (see Workload.RunAsync). A background collection of the retained
-    // journals (over 1 GB by the end) still lands on a few runs at random, costing up to a second of CPU: the median
-    // line compares medians (robust to it); the ratio of total times is printed beside it.
-    var median = results.OrderBy(r => r.NodeExecPerSecond).ElementAt(results.Count / 2);
-    var baselines = results.Select(r => r.BaselineNodeExecPerSecond!.Value).Order().ToList();
-    var baselineMedian = baselines[baselines.Count / 2];
-    var execs = results.Sum(r => r.NodeExecs);
-    var totalBaseline = execs / results.Sum(r => r.NodeExecs / r.BaselineNodeExecPerSecond!.Value);
-    var total = execs / results.Sum(r => r.WallMs / 1000);
-    Console.WriteLine(JsonLine.Format(median with
-    {
-        Label = $"{label} median of {runs}",
-        BaselineNodeExecPerSecond = baselineMedian,
-        RatioToBaseline = median.NodeExecPerSecond / baselineMedian,
-    }));
-    Console.Error.WriteLine($"[{label}/none] medians of {runs} pairs: {label} {median.NodeExecPerSecond:0} node_exec/s, A {baselineMedian:0}, {label}/A {median.NodeExecPerSecond / baselineMedian:0.000}; total time: {label} {total:0}, A {totalBaseline:0}, {label}/A {total / totalBaseline:0.000}");
-    return ok ? 0 : 1;
-}
-
 static Agentic.Core.Guardrails.PolicySet GuardrailPolicies() => Agentic.Core.Guardrails.PolicyReader.Read("""
     policies:
       - { name: slow-step, scope: execution, when: "latency_ms > 30000 and node == 'task'", action: reject_execution }
@@ -216,24 +150,6 @@ string Arg(string name, string fallback)
 // Workloads run one after another in this process: what an earlier one left (A's in-memory journals are hundreds of
 // MB) is collected before the next starts, or a later workload pays for collecting it (B measured 47k node exec/s
 // after A in one process, 55k alone, within the same hour).
-// Waits until the process used under a tenth of a core over 50 ms (at most 3 s).
-static async Task Quiet()
-{
-    using var self = System.Diagnostics.Process.GetCurrentProcess();
-    var deadline = System.Diagnostics.Stopwatch.StartNew();
-    while (deadline.Elapsed < TimeSpan.FromSeconds(3))
-    {
-        self.Refresh();
-        var before = self.TotalProcessorTime;
-        await Task.Delay(50);
-        self.Refresh();
-        if ((self.TotalProcessorTime - before).TotalMilliseconds < 5)
-        {
-            return;
-        }
-    }
-}
-
 static void CollectEarlierWorkloads()
 {
     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);

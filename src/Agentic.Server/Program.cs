@@ -1,3 +1,4 @@
+using Agentic.Runtime.Journal;
 using Agentic.Server;
 
 // One silo (and, later, the web API) configured from appsettings.json, Agentic__… environment variables and
@@ -9,8 +10,17 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException ex)
+catch (Exception ex) when (StartupFailure(ex) is { } reason)
 {
-    Console.Error.WriteLine($"agentic-server: {ex.Message}");
+    // A setting or the journal is unusable: one line that says which, exit 2 (the host has logged the details).
+    Console.Error.WriteLine($"agentic-server: {reason}");
     return 2;
 }
+
+static string? StartupFailure(Exception ex) => ex switch
+{
+    JournalOpenException or Orleans.Runtime.OrleansConfigurationException or InvalidOperationException => ex.Message,
+    AggregateException { InnerExceptions: [var inner] } => StartupFailure(inner),
+    { InnerException: { } inner } => StartupFailure(inner),
+    _ => null,
+};

@@ -66,8 +66,9 @@ public static class ServerHost
             switch (settings.Journal)
             {
                 case "postgres":
-                    var connection = builder.Configuration.GetConnectionString("Agentic")
-                        ?? throw new InvalidOperationException("Agentic:Journal is postgres but ConnectionStrings:Agentic is not set");
+                    var connection = builder.Configuration.GetConnectionString("Agentic") is { Length: > 0 } given
+                        ? given
+                        : throw new InvalidOperationException("Agentic:Journal is postgres but ConnectionStrings:Agentic is not set (or empty)");
                     silo.UseAgenticPostgres(connection, settings.Schema);
                     break;
                 case "sqlite":

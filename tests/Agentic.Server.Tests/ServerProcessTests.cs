@@ -33,6 +33,21 @@ public sealed class ServerProcessTests : IDisposable
         Assert.True(await first.WaitReadyAsync(TimeSpan.FromSeconds(5)), "the first silo is still ready");
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1;Username=agentic;Database=agentic;Timeout=2", "--Agentic:Journal=postgres", "agentic-server: PostgreSQL journal postgres://127.0.0.1:1/agentic?schema=agentic cannot be used: ")]
+    [InlineData("", "--Agentic:Journal=postgres", "agentic-server: Agentic:Journal is postgres but ConnectionStrings:Agentic is not set (or empty)")]
+    [InlineData("", "--Agentic:Journal=mysql", "agentic-server: Agentic:Journal 'mysql' is not one of sqlite, postgres, memory")]
+    public async Task AnUnusableSettingOrJournal_StopsTheStart_WithOneLineNamingIt_AndExit2(string connectionString, string setting, string expected)
+    {
+        var environment = new Dictionary<string, string> { ["ConnectionStrings__Agentic"] = connectionString };
+        using var server = ServerProcess.Start(_dir, ServerProcess.FreePort(), ServerProcess.FreePort(), environment, setting);
+        await server.WaitForExitAsync(Startup);
+
+        Assert.Equal(2, server.ExitCode);
+        Assert.Contains(expected, server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sigterm_StopsTheSiloGracefully_AndARestartedSiloFinishesTheLifetimeItHadInFlight()
     {

@@ -138,7 +138,7 @@ internal sealed class ClusterRuntime : IAsyncDisposable
     public async Task<LifetimeView> WhenSettledAsync(string lifetimeId) => View(await (await Started(lifetimeId)).WhenSettledAsync());
 
     public async Task<LifetimeOutcome> WaitForOutcomeAsync(string lifetimeId, CancellationToken cancellationToken = default) =>
-        await EndAsync(lifetimeId, Task.CompletedTask).WaitAsync(cancellationToken);
+        await EndAsync(lifetimeId, start: null).WaitAsync(cancellationToken);
 
     public async Task<ReplayReport> ReplayAsync(string lifetimeId, CancellationToken cancellationToken = default) =>
         JournalReplay.Replay(await LifetimeReplay.ReadAsync(Journal, lifetimeId, cancellationToken));
@@ -174,7 +174,7 @@ internal sealed class ClusterRuntime : IAsyncDisposable
             }
             else
             {
-                recovered.Add(new LifetimeHandle(id, EndAsync(id, Task.CompletedTask)));
+                recovered.Add(new LifetimeHandle(id, EndAsync(id, start: null)));
             }
         }
 
@@ -220,14 +220,17 @@ internal sealed class ClusterRuntime : IAsyncDisposable
     /// The outcome once the lifetime's end record is durable, as the silo that hosts it reports it (waited for on every
     /// silo, registered before the lifetime can end); one that had already ended is read from its journal.
     /// </summary>
-    private async Task<LifetimeOutcome> EndAsync(string id, Task start)
+    private async Task<LifetimeOutcome> EndAsync(string id, Task? start)
     {
         var silos = EverySilo.ToList();
         var waits = silos.Select(s => s.Outcome(id)).ToList();
         try
         {
-            await start;
-            if (ReferenceEquals(start, Task.CompletedTask))
+            if (start is not null)
+            {
+                await start;
+            }
+            else
             {
                 // Not started here: it may have ended before anyone waited.
                 var state = await Lifetime(id).InspectAsync();

@@ -2,7 +2,7 @@ namespace Agentic.Core.Execution;
 
 /// <summary>
 /// The form of lifetime ids: a version-7 UUID (48-bit millisecond timestamp, then random bits) written as 26 characters
-/// of lowercase Crockford base32 (the runtime draws the UUID: <c>AgenticRuntime.NewLifetimeId</c>). Ids sort by creation time like the UUID, and are 6 characters shorter than its hex
+/// of lowercase Crockford base32 (whoever starts a lifetime draws the UUID, e.g. <c>IGrainFactory.StartLifetimeAsync</c>). Ids sort by creation time like the UUID, and are 6 characters shorter than its hex
 /// form: every execution id ("lifetime.ordinal") and every journal record carries one, and the in-memory journal
 /// keeps them all.
 /// </summary>

@@ -29,14 +29,14 @@ internal sealed partial class TenantBudget
     private volatile TenantStanding? _standing;
     private string? _unreadable;
 
-    // With a ledger owner (a cluster): what was charged here since the last flush, summed per window bucket (constant
-    // size however many charges), for the owner to add to the tenant's ledger.
-    private TenantLedger? _unsent;
-    private bool _sendsToOwner;
+    // What was charged here since the last flush, summed per window bucket (constant size however many charges), for
+    // the tenant's ledger owner to add to the ledger.
+    private TenantLedger _unsent;
 
     public TenantBudget(string tenantId, TenantGuardrails guardrails, ILogger logger)
     {
         TenantId = tenantId;
+        _unsent = new TenantLedger(tenantId);
         Actor = new TenantLedgerSync(this, guardrails);
         _logger = logger;
         _scope = new GuardrailScope { Tenant = tenantId };
@@ -112,7 +112,7 @@ internal sealed partial class TenantBudget
             Track(set);
             before.CopyFrom(ledger, policies, now);
             ledger.Charge(sample, now);
-            _unsent?.Charge(sample, now);
+            _unsent.Charge(sample, now);
             charge = _charged + 1;
             Volatile.Write(ref _charged, charge);
             standingFollows = _standingFollowsJudgement && policies.Length == _tenantPolicies.Length &&
@@ -158,23 +158,13 @@ internal sealed partial class TenantBudget
         }
     }
 
-    /// <summary>Keeps what is charged here for a ledger owner (<see cref="TakeUnsent"/>); set before the first charge.</summary>
-    public void SendChargesToOwner()
-    {
-        lock (_gate)
-        {
-            _sendsToOwner = true;
-            _unsent ??= NewUnsent();
-        }
-    }
-
     /// <summary>What was charged since the last flush, and the count of charges made so far (what a flush of it covers).</summary>
     public (TenantLedger Charges, long Charged) TakeUnsent()
     {
         lock (_gate)
         {
-            var unsent = _unsent ?? NewUnsent();
-            _unsent = _sendsToOwner ? NewUnsent() : null;
+            var unsent = _unsent;
+            _unsent = NewUnsent();
             return (unsent, _charged);
         }
     }
@@ -185,11 +175,7 @@ internal sealed partial class TenantBudget
         ArgumentNullException.ThrowIfNull(charges);
         lock (_gate)
         {
-            if (_unsent is { } since)
-            {
-                charges.Merge(since);
-            }
-
+            charges.Merge(_unsent);
             _unsent = charges;
         }
     }
@@ -203,10 +189,7 @@ internal sealed partial class TenantBudget
         lock (_gate)
         {
             var ledger = TenantLedger.Restore(owned.State.Span, TenantId, now);
-            if (_unsent is { } since)
-            {
-                ledger.Merge(since);
-            }
+            ledger.Merge(_unsent);
 
             _ledger = ledger;
             _tracked = null;
@@ -214,16 +197,6 @@ internal sealed partial class TenantBudget
             {
                 Publish(set, now, force: true);
             }
-        }
-    }
-
-    /// <summary>The ledger as it is now, for a write, with the number of charges it includes.</summary>
-    public (TenantLedgerState State, long Charged) Capture(DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            var ledger = _ledger!;
-            return (new TenantLedgerState(TenantId, ledger.Charges, ledger.Capture(now)), _charged);
         }
     }
 
@@ -280,7 +253,7 @@ internal sealed partial class TenantBudget
         {
             _tenantPolicies = set.Policies.Where(p => p.Scope == PolicyScope.Tenant && (p.Tenant is null || p.Tenant == TenantId)).ToArray();
             _ledger!.Track(_tenantPolicies);
-            _unsent?.Track(_tenantPolicies);
+            _unsent.Track(_tenantPolicies);
             _standingFollowsJudgement = _tenantPolicies.All(p => p.Condition.ReadsOnlyTotals);
             _tracked = set;
         }

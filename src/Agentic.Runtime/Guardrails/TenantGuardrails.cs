@@ -14,8 +14,9 @@ internal sealed partial class TenantGuardrails : IDisposable
     private readonly ITimer _evictTimer;
     internal long LedgerResetsField;
 
-    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, TimeSpan idleTimeout, ILogger logger, ITenantLedgerOwner? owner = null)
+    public TenantGuardrails(IPolicySource policies, IJournalStore store, TimeProvider time, TimeSpan idleTimeout, ILogger logger, ITenantLedgerOwner owner)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         Owner = owner;
         Policies = policies;
         Store = store;
@@ -28,8 +29,8 @@ internal sealed partial class TenantGuardrails : IDisposable
 
     public IPolicySource Policies { get; }
 
-    /// <summary>The cluster's owner of the tenants' ledgers; null: this process writes them itself.</summary>
-    public ITenantLedgerOwner? Owner { get; }
+    /// <summary>The cluster's owner of the tenants' ledgers (the tenants' guardrail grains).</summary>
+    public ITenantLedgerOwner Owner { get; }
 
     public IJournalStore Store { get; }
 
@@ -46,13 +47,7 @@ internal sealed partial class TenantGuardrails : IDisposable
     /// <summary>The tenant's budget (created on first use; its ledger sync loads it).</summary>
     public TenantBudget For(string tenantId) => _budgets.GetOrAdd(tenantId, id =>
     {
-        var budget = new TenantBudget(id, this, Logger);
-        if (Owner is not null)
-        {
-            budget.SendChargesToOwner();
-        }
-
-        return budget;
+        return new TenantBudget(id, this, Logger);
     });
 
     /// <summary>
@@ -117,33 +112,20 @@ internal sealed partial class TenantGuardrails : IDisposable
     }
 
     /// <summary>
-    /// Waits for the ledger writes under way and those they lead to, then writes every ledger with charges not yet
-    /// stored (those a write behind was waiting to pick up), so the next runtime on the same store starts from them.
+    /// Waits for the ledger flushes under way and those they lead to, then sends every tenant's charges not yet stored
+    /// (those a write behind was waiting to pick up) to its owner, so that no charge made here is lost with the silo.
     /// </summary>
     public async Task DrainAsync()
     {
         await WritesDoneAsync().ConfigureAwait(false);
         foreach (var budget in _budgets.Values)
         {
-            if (budget.IsLoaded && budget.Charged > budget.Stored && Owner is not null)
+            if (budget.IsLoaded && budget.Charged > budget.Stored)
             {
                 var (unsent, charged) = budget.TakeUnsent();
                 try
                 {
                     await Owner.ChargeAsync(budget.TenantId, unsent, CancellationToken.None).ConfigureAwait(false);
-                    budget.Stored = charged;
-                }
-                catch (Exception ex)
-                {
-                    LogFinalWriteFailed(Logger, ex, budget.TenantId);
-                }
-            }
-            else if (budget.IsLoaded && budget.Charged > budget.Stored)
-            {
-                var (state, charged) = budget.Capture(Time.GetUtcNow());
-                try
-                {
-                    await Store.WriteTenantLedgerAsync(state, CancellationToken.None).ConfigureAwait(false);
                     budget.Stored = charged;
                 }
                 catch (Exception ex)

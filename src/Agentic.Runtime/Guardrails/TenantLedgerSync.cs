@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Agentic.Runtime.Guardrails;
 
 /// <summary>
-/// Keeps one tenant's ledger stored on this silo. It loads the ledger into the tenant's <see cref="TenantBudget"/> on first use
-/// (lifetimes then charge it there, in order, under its lock), writes it after charges (group commit: charges made
-/// during a write share the next one), answers lifetimes waiting for their charge to be durable once a write holds
-/// it, and re-judges the published standing when asked. A lifetime records an execution only after its charge is
+/// Keeps one tenant's budget on this silo in step with the tenant's ledger owner (the guardrail grain). It loads the
+/// ledger into the tenant's <see cref="TenantBudget"/> on first use (lifetimes then charge it there, in order, under its
+/// lock), sends the charges made since the last flush to the owner (group commit: charges made during a flush share
+/// the next one), answers lifetimes waiting for their charge to be durable once the owner stored it, and re-judges the
+/// published standing when asked. A lifetime records an execution only after its charge is
 /// durable, so the stored ledger never counts less than the journal; with a store without I/O (in memory) the
 /// ledger is written behind and nobody waits. Messages are handled on the poster's thread under a lock (they are
 /// short and never wait for I/O: loads and writes run on the thread pool and post their results back), so the
@@ -17,8 +18,6 @@ namespace Agentic.Runtime.Guardrails;
 internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardrails services)
 {
     private readonly Lock _gate = new();
-
-    private TenantBudget Budget => budget;
 
     private string Key => budget.TenantId;
 
@@ -41,7 +40,6 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
 
     private void Receive(object message)
     {
-        var budget = Budget;
         if (_loadingBuffer is not null && message is not TenantLedgerLoaded)
         {
             _loadingBuffer.Add(message);
@@ -103,7 +101,6 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
 
     private void Loaded(TenantLedgerLoaded loaded)
     {
-        var budget = Budget;
         if (loaded.Failure is not null)
         {
             // Counting afresh would hand the tenant its budget again (a bypass): its lifetimes are refused instead, each
@@ -128,7 +125,6 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
     /// <summary>Writes the ledger with every charge made since the last write, off the actor; one write at a time.</summary>
     private void Flush()
     {
-        var budget = Budget;
         if (!budget.IsLoaded)
         {
             // Unreadable: nothing is charged, so nothing is written (a write would replace what could not be read).
@@ -141,47 +137,26 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
         }
 
         _writing = true;
-        if (services.Owner is { } owner)
-        {
-            // A cluster: the owner applies this silo's charges after every other silo's and stores the ledger.
-            var (unsent, covered) = budget.TakeUnsent();
-            var tenant = Key;
-            services.Write(async () =>
-            {
-                try
-                {
-                    var owned = await owner.ChargeAsync(tenant, unsent, CancellationToken.None).ConfigureAwait(false);
-                    Post(new TenantLedgerWritten(covered, null, owned));
-                }
-                catch (Exception ex)
-                {
-                    Post(new TenantLedgerWritten(covered, ex, Unsent: unsent));
-                }
-            });
-            return;
-        }
-
-        var (state, charged) = budget.Capture(services.Time.GetUtcNow());
-        var store = services.Store;
+        // The owner applies this silo's charges after every other silo's, stores the ledger and answers with it.
+        var (unsent, covered) = budget.TakeUnsent();
+        var tenant = Key;
+        var owner = services.Owner;
         services.Write(async () =>
         {
-            Exception? error = null;
             try
             {
-                await store.WriteTenantLedgerAsync(state, CancellationToken.None).ConfigureAwait(false);
+                var owned = await owner.ChargeAsync(tenant, unsent, CancellationToken.None).ConfigureAwait(false);
+                Post(new TenantLedgerWritten(covered, null, owned));
             }
             catch (Exception ex)
             {
-                error = ex;
+                Post(new TenantLedgerWritten(covered, ex, Unsent: unsent));
             }
-
-            Post(new TenantLedgerWritten(charged, error));
         });
     }
 
     private void Written(TenantLedgerWritten written)
     {
-        var budget = Budget;
         _writing = false;
         if (written.Unsent is { } unsent)
         {

@@ -13,7 +13,7 @@ namespace Agentic.Runtime.Lifetimes;
 internal sealed class LifetimeServices(JournalWriter journal, ExecutionDispatch workers, NodeRegistry nodes, TimeProvider time, PayloadOffload offload, int snapshotEvery, Guardrails.IPolicySource? policies = null) : IAsyncDisposable
 {
     /// <summary>Everything a host needs to run lifetimes over <paramref name="store"/>, from the runtime's options.</summary>
-    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices, IExecutionDispatcher executor, Guardrails.ITenantLedgerOwner? ledgerOwner = null)
+    public static LifetimeServices Create(NodeRegistry nodes, IJournalStore store, Hosting.AgenticRuntimeOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, IEnumerable<IJournalObserver>? observers, IBlobStore? blobs, Guardrails.IPolicySource? policies, Core.Models.ModelPriceTable? prices, IExecutionDispatcher executor, Guardrails.ITenantLedgerOwner ledgerOwner)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
