@@ -3,6 +3,7 @@ using Agentic.Core.Graphs;
 using Agentic.Runtime.Actors;
 using Agentic.Runtime.Lifetimes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Agentic.Orleans;
@@ -16,18 +17,23 @@ namespace Agentic.Orleans;
 /// </summary>
 [Reentrant]
 [global::Orleans.Placement.ResourceOptimizedPlacement] // lifetimes spread over the silos by their load (their executions stay with them)
-internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef<object>
+internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef<object>
 {
     // Long-running nodes are not calls: keep the activation while anything is in flight, whatever the idle collector thinks.
     private static readonly TimeSpan KeepAliveWhileBusy = TimeSpan.FromMinutes(30);
 
     private readonly LifetimeServices _services;
+    private readonly ILogger<AgentLifetimeGrain> _logger;
     private LifetimeActor? _actor;
     private TaskScheduler? _scheduler;
     private volatile bool _deactivated;
     private long _keptAliveUntil;
 
-    public AgentLifetimeGrain(IServiceProvider services) => _services = services.GetRequiredService<LifetimeServices>();
+    public AgentLifetimeGrain(IServiceProvider services)
+    {
+        _services = services.GetRequiredService<LifetimeServices>();
+        _logger = services.GetRequiredService<ILogger<AgentLifetimeGrain>>();
+    }
 
     public string Key => this.GetPrimaryKeyString();
 
@@ -41,6 +47,18 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _deactivated = true;
+        if (_actor is { CanPassivate: false } && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            // Orleans is dropping a lifetime that still runs: a duplicate activation found during a membership change
+            // (whose twin may already have been fenced off by this one's records), a directory failure, memory
+            // pressure. Nothing else would call it again, so it calls itself: the registered activation, or a new one
+            // loaded from the journal that runs what was dispatched but unrecorded again. A stopping silo leaves its
+            // lifetimes to the recovery service of the survivors.
+            LogWaking(_logger, Key, reason.ReasonCode);
+            var (grains, key, logger) = (GrainFactory, Key, _logger);
+            _ = Task.Run(() => LifetimeWake.CallAsync(grains, key, logger), CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -211,4 +229,7 @@ internal sealed class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, IActorRef
     {
         public void Deliver() => Grain.Deliver(Message);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifetime {LifetimeId}: its activation was deactivated while running ({Reason}); calling it again so that it continues")]
+    private static partial void LogWaking(ILogger logger, string lifetimeId, DeactivationReasonCode reason);
 }

@@ -55,6 +55,39 @@ public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IC
     }
 
     [Fact]
+    public async Task ARunningLifetimeWhoseActivationOrleansDrops_CallsItselfAgain_AndCompletesWithoutAnyCall()
+    {
+        var graph = GraphReader.Parse("""
+            graph: dropped-while-running
+            version: 1.0.0
+            nodes:
+              - { name: work, kind: task, type: sleep, config: { ms: 1000 } }
+              - { name: done, kind: plan, type: all }
+            edges:
+              - { from: work, to: done }
+              - { from: done, to: end, kind: final }
+            """, "dropped.yaml").CanonicalJson;
+        var lifetime = New();
+        var id = (await lifetime.StartAsync(new StartLifetimeCommand(graph, "acme", null, null))).LifetimeId;
+        await Task.Delay(200);
+
+        // As Orleans drops a duplicate activation after a membership change: the sleep is in flight, its completion
+        // will find no activation, and no user calls the lifetime again.
+        await fixture.Cluster.DeactivateAsync(lifetime);
+        var deadline = DateTime.UtcNow + Patience;
+        List<JournalEntry> records;
+        while ((records = await fixture.Journal.ReadAsync(id, 1, default).ToListAsync()) is not [.., LifetimeEndedEntry])
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the lifetime stopped at record {records.Count} once its activation was dropped");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(ExecutionPhase.Completed, ((LifetimeEndedEntry)records[^1]).Phase);
+        var work = Assert.Single(records.OfType<ExecutionEntry>(), e => e.NodeName == "work" && e.Phase == ExecutionPhase.Completed);
+        Assert.Equal(2, work.Attempt);
+    }
+
+    [Fact]
     public async Task PauseResumeAbort_AreJournaledWithWhoAndWhy()
     {
         var lifetime = New();
