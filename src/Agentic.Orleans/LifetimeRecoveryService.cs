@@ -15,6 +15,10 @@ namespace Agentic.Orleans;
 /// </summary>
 internal sealed partial class LifetimeRecoveryService(IClusterMembershipService membership, ILocalSiloDetails local, IGrainFactory grains, LifetimeServices services, Microsoft.Extensions.Options.IOptions<AgenticSiloOptions> options, ILogger<LifetimeRecoveryService> logger) : BackgroundService
 {
+    // Up to 6 rounds of calls, pausing 0.5, 1, 2, 4 and 8 s between them.
+    private const int Rounds = 6;
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dead = new HashSet<SiloAddress>();
@@ -60,16 +64,39 @@ internal sealed partial class LifetimeRecoveryService(IClusterMembershipService 
         }
 
         LogRecovering(logger, unfinished.Count, dead.Count == 0 ? "the silo joined" : "silo(s) died: " + string.Join(", ", dead));
-        var results = await grains.ActivateLifetimesAsync(unfinished, cancellationToken).ConfigureAwait(false);
-        var failed = 0;
-        foreach (var (id, error) in results.Where(r => r.Value is not null))
+        // Right after a death the directory may still route a call to the dead silo (connection refused) or fail to
+        // register the new activation: those calls are made again, with a growing pause, while membership settles.
+        IReadOnlyCollection<string> pending = unfinished;
+        var failures = new Dictionary<string, Exception>(StringComparer.Ordinal);
+        for (var round = 0; pending.Count > 0; round++)
         {
-            failed++;
-            LogActivationFailed(logger, id, error!.Message);
+            if (round > 0)
+            {
+                await Task.Delay(RetryPause * (1 << Math.Min(round - 1, 4)), cancellationToken).ConfigureAwait(false);
+            }
+
+            var results = await grains.ActivateLifetimesAsync(pending, cancellationToken).ConfigureAwait(false);
+            failures = results.Where(r => r.Value is not null).ToDictionary(r => r.Key, r => r.Value!, StringComparer.Ordinal);
+            if (failures.Count == 0 || round + 1 == Rounds)
+            {
+                break;
+            }
+
+            var first = failures.First().Value.Message;
+            LogRetrying(logger, failures.Count, first);
+            pending = failures.Keys;
         }
 
-        LogRecovered(logger, unfinished.Count - failed, failed);
+        foreach (var (id, error) in failures)
+        {
+            LogActivationFailed(logger, id, error.Message);
+        }
+
+        LogRecovered(logger, unfinished.Count - failures.Count, failures.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovery: {Count} lifetime(s) could not be activated yet (first: {Reason}); calling them again")]
+    private static partial void LogRetrying(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovering {Count} unfinished lifetime(s): {Why}")]
     private static partial void LogRecovering(ILogger logger, int count, string why);
