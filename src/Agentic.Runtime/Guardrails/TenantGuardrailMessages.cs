@@ -33,6 +33,16 @@ internal sealed class WriteBehindDue
     }
 }
 
+/// <summary>A failed ledger write's backoff is up while lifetimes still wait for their charges: write again.</summary>
+internal sealed class RetryLedgerWrite
+{
+    public static readonly RetryLedgerWrite Instance = new();
+
+    private RetryLedgerWrite()
+    {
+    }
+}
+
 /// <summary>Re-judge the tenant's standing now (it was missing, stale by time, or judged under another policy set); replied to with <see cref="TenantAssessed"/>.</summary>
 internal sealed record AssessTenant(IActorRef<object> ReplyTo);
 

@@ -24,9 +24,14 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
     /// <summary>How often at most a ledger nobody waits for is written (a store without I/O: durability is moot).</summary>
     internal static readonly TimeSpan WriteBehindInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The first and the longest wait before a failed write is tried again for lifetimes waiting on it.</summary>
+    internal static readonly (TimeSpan First, TimeSpan Longest) RetryBackoff = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+
     private List<AwaitLedger> _waiting = [];
     private List<object>? _loadingBuffer;
     private ITimer? _writeBehind;
+    private ITimer? _retry;
+    private TimeSpan _retryDelay = RetryBackoff.First;
     private bool _writing;
 
     /// <summary>Handles <paramref name="message"/> now, after any other thread's message under way.</summary>
@@ -74,6 +79,11 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
                 _writeBehind?.Dispose();
                 _writeBehind = null;
                 budget.WriteTaken();
+                Flush();
+                break;
+            case RetryLedgerWrite:
+                _retry?.Dispose();
+                _retry = null;
                 Flush();
                 break;
             case AssessTenant assess:
@@ -170,13 +180,15 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
 
         if (written.Error is { } error)
         {
-            // The charges stay counted in memory and go out with the next write; the lifetimes are not held for it.
+            // The charges stay counted in memory and go out with the next write (the owner may be a grain whose silo
+            // just died: the next call re-activates it on a survivor).
             LogLedgerWriteFailed(services.Logger, error, Key);
             budget.WriteTaken();
         }
         else
         {
             budget.Stored = Math.Max(budget.Stored, written.Charged);
+            _retryDelay = RetryBackoff.First;
         }
 
         if (_waiting.Count > 0)
@@ -197,11 +209,21 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
             _waiting = still;
         }
 
-        // Charges made during the write that someone waits for go out at once (group commit); after a failure, only
-        // with the next charge: a store that keeps failing must not turn this actor into a loop of writes.
+        // Charges made during the write that someone waits for go out at once (group commit). After a failure they go
+        // out with the next charge or after a backoff (doubling up to 5 s), whichever comes first: lifetimes waiting
+        // for a charge must not wait for another lifetime's charge that may never come, and an owner that keeps
+        // failing must not turn this into a loop of writes.
         if (_waiting.Count > 0)
         {
-            Flush();
+            if (written.Error is null)
+            {
+                Flush();
+            }
+            else if (_retry is null)
+            {
+                _retry = services.Time.CreateTimer(static state => ((TenantLedgerSync)state!).Post(RetryLedgerWrite.Instance), this, _retryDelay, Timeout.InfiniteTimeSpan);
+                _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, RetryBackoff.Longest.Ticks));
+            }
         }
     }
 
