@@ -83,9 +83,13 @@ public sealed class ClusterKillTests(PostgresServer postgres, ITestOutputHelper 
             silos[2].Kill();
             Assert.True(unfinishedAtKill.Count >= Lifetimes / 3, $"only {unfinishedAtKill.Count} of {Lifetimes} lifetimes were running at the kill");
             var deadline = DateTime.UtcNow.AddSeconds(90 + (Lifetimes / 10));
-            while ((await journal.ListUnfinishedAsync(default)).Count > 0)
+            while ((await journal.ListUnfinishedAsync(default)) is { Count: > 0 } unfinished)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"lifetimes still unfinished long after the kill:\n{silos[0].Output}");
+                if (DateTime.UtcNow >= deadline)
+                {
+                    Assert.Fail(await StuckReportAsync(journal, unfinished, killedAt, silos));
+                }
+
                 await Task.Delay(250);
             }
 
@@ -121,6 +125,35 @@ public sealed class ClusterKillTests(PostgresServer postgres, ITestOutputHelper 
                 silo.Dispose();
             }
         }
+    }
+
+    /// <summary>What a failed run needs to be understood: each stuck lifetime's last records and the silos' warnings.</summary>
+    private static async Task<string> StuckReportAsync(PostgresJournalStore journal, IReadOnlyList<string> unfinished, DateTimeOffset killedAt, List<ServerProcess> silos)
+    {
+        var report = new System.Text.StringBuilder($"{unfinished.Count} lifetime(s) still unfinished long after the kill at {killedAt:HH:mm:ss.fff}:\n");
+        foreach (var id in unfinished.Take(5))
+        {
+            var records = await journal.ReadAsync(id, 1, default).ToListAsync();
+            report.AppendLine($"  {id}: {records.Count} records; last: " + string.Join(" | ", records.TakeLast(4).Select(r => r switch
+            {
+                ExecutionEntry e => $"#{e.Sequence} {e.RecordedAt:HH:mm:ss.fff} {e.NodeName} {e.Phase} attempt {e.Attempt}",
+                _ => $"#{r.Sequence} {r.RecordedAt:HH:mm:ss.fff} {r.GetType().Name}",
+            })));
+        }
+
+        for (var i = 0; i < silos.Count; i++)
+        {
+            var lines = silos[i].Output.Split('\n');
+            var notable = lines.Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal) || l.Contains("Recovery", StringComparison.Ordinal)).TakeLast(15);
+            report.AppendLine($"silo {i} (pid {silos[i].Id}{(silos[i].HasExited ? ", exited" : string.Empty)}), {lines.Length} lines; its last warnings:");
+            foreach (var line in notable)
+            {
+                var at = Array.IndexOf(lines, line);
+                report.AppendLine("  " + string.Join(" ", lines.Skip(at).Take(2)).Trim());
+            }
+        }
+
+        return report.ToString();
     }
 
     private async Task<IHost> ClientAsync(IEnumerable<int> gateways)
