@@ -89,6 +89,7 @@ internal sealed class ProgressPrinter : IJournalObserver
             {
                 ExecutionEntry { Phase: ExecutionPhase.Failed } => "red",
                 ExecutionEntry { Phase: ExecutionPhase.Cancelled } => "grey",
+                ExecutionEntry { Phase: ExecutionPhase.Lost } => "yellow",
                 LifetimeEndedEntry { Phase: ExecutionPhase.Completed } => "green",
                 LifetimeEndedEntry => "red",
                 LifetimeStartedEntry => "blue",

@@ -208,6 +208,7 @@ public static class JournalRecordMapper
         CorePhase.Failed => WirePhase.Failed,
         CorePhase.Cancelled => WirePhase.Cancelled,
         CorePhase.Aborted => WirePhase.Aborted,
+        CorePhase.Lost => WirePhase.Lost,
         _ => WirePhase.Unspecified,
     };
 
@@ -221,6 +222,7 @@ public static class JournalRecordMapper
         WirePhase.Failed => CorePhase.Failed,
         WirePhase.Cancelled => CorePhase.Cancelled,
         WirePhase.Aborted => CorePhase.Aborted,
+        WirePhase.Lost => CorePhase.Lost,
         _ => throw new InvalidDataException($"unknown execution phase {phase}"),
     };
 

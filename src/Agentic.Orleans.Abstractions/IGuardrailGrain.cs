@@ -16,4 +16,8 @@ public interface IGuardrailGrain : IGrainWithStringKey
     /// <summary>The ledger as stored now.</summary>
     [Alias("ledger")]
     Task<TenantLedgerSnapshot> GetLedgerAsync();
+
+    /// <summary>The charges kept for <paramref name="lifetimeId"/>'s attempts whose records were never confirmed.</summary>
+    [Alias("unrecorded")]
+    Task<IReadOnlyList<UnrecordedChargeData>> GetUnrecordedAsync(string lifetimeId);
 }

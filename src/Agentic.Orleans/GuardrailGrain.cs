@@ -63,6 +63,9 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
         }
 
         ledger.Merge(delta);
+        // A confirmation that matched nothing kept here (its charge went out in a batch that failed and was resent
+        // after it, or was confirmed before) has nothing left to cancel.
+        ledger.ForgetConfirmations();
         var now = _services.Time.GetUtcNow();
         var captured = ledger.Capture(now);
         try
@@ -89,6 +92,19 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
 
         var ledger = Ledger();
         return new TenantLedgerSnapshot(ledger.Charges, ledger.Capture(_services.Time.GetUtcNow()));
+    }
+
+    public async Task<IReadOnlyList<UnrecordedChargeData>> GetUnrecordedAsync(string lifetimeId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lifetimeId);
+        if (_ledger is null && _unreadable is null)
+        {
+            await LoadAsync(CancellationToken.None);
+        }
+
+        return Ledger().UnrecordedOf(lifetimeId)
+            .Select(c => new UnrecordedChargeData(c.ExecutionId, c.Attempt, c.Telemetry.InputTokens, c.Telemetry.OutputTokens, c.Telemetry.CostUsd, c.Telemetry.LatencyMs, c.Telemetry.Model))
+            .ToList();
     }
 
     private TenantLedger Ledger() =>

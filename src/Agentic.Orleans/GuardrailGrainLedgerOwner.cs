@@ -14,4 +14,10 @@ internal sealed class GuardrailGrainLedgerOwner(IGrainFactory grains, TimeProvid
         var snapshot = await grains.GetGrain<IGuardrailGrain>(tenantId).ChargeAsync(usage).WaitAsync(cancellationToken).ConfigureAwait(false);
         return new TenantLedgerState(tenantId, snapshot.Charges, snapshot.State);
     }
+
+    public async Task<IReadOnlyList<UnrecordedCharge>> UnrecordedAsync(string tenantId, string lifetimeId, CancellationToken cancellationToken)
+    {
+        var kept = await grains.GetGrain<IGuardrailGrain>(tenantId).GetUnrecordedAsync(lifetimeId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return kept.Select(c => new UnrecordedCharge(lifetimeId, c.ExecutionId, c.Attempt, new Core.Execution.ExecutionTelemetry(c.InputTokens, c.OutputTokens, c.CostUsd, c.LatencyMs, c.Model))).ToList();
+    }
 }

@@ -33,9 +33,17 @@ internal sealed class AwaitedJournalStore : IJournalStore
 
     public ValueTask<TenantLedgerState?> ReadTenantLedgerAsync(string tenantId, CancellationToken cancellationToken) => _inner.ReadTenantLedgerAsync(tenantId, cancellationToken);
 
+    /// <summary>Tests only: awaited before each tenant ledger write (holds a guardrail grain inside its charge).</summary>
+    public Func<Task>? BeforeLedgerWrite { get; set; }
+
     public async ValueTask WriteTenantLedgerAsync(TenantLedgerState state, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        if (BeforeLedgerWrite is { } gate)
+        {
+            await gate();
+        }
+
         await _inner.WriteTenantLedgerAsync(state, cancellationToken);
     }
 

@@ -13,4 +13,10 @@ public enum ExecutionPhase
     Failed,
     Cancelled,
     Aborted,
+
+    /// <summary>
+    /// An execution record only: this attempt ran on a host that died after its usage was charged to the tenant and
+    /// before its outcome was recorded. The record carries that usage; the execution runs again as the next attempt.
+    /// </summary>
+    Lost,
 }

@@ -16,6 +16,7 @@ public static class ExecutionPhaseExtensions
         ExecutionPhase.Failed => "failed",
         ExecutionPhase.Cancelled => "cancelled",
         ExecutionPhase.Aborted => "aborted",
+        ExecutionPhase.Lost => "lost",
         _ => phase.ToString().ToLowerInvariant(),
     };
 }

@@ -346,8 +346,80 @@ public sealed partial class LifetimeStateMachine
     }
 
     /// <summary>
+    /// <paramref name="charge"/> was charged to the tenant for an attempt of an awaited execution that has no record
+    /// (the host or activation that ran it went before recording it). Returns the Lost record carrying that usage, or
+    /// null when the charge is stale (the journal already implies a later attempt). An attempt at or above the one
+    /// about to run moves the execution to the attempt after it (before <see cref="PrepareRedispatch"/>, its re-run);
+    /// one below it (another activation's, while this one already re-runs it) only adds its usage. Give one
+    /// execution's charges in ascending attempts.
+    /// </summary>
+    public ExecutionEntry? RecordLost(Guardrails.UnrecordedCharge charge, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        if (!string.Equals(charge.LifetimeId, LifetimeId, StringComparison.Ordinal) || !TryOrdinalOf(charge.ExecutionId, out var ordinal) ||
+            !_active.TryGetValue(ordinal, out var request) || request.IsWaiting || request.Recorded || charge.Attempt < (request.JournaledAttempt ?? request.Attempt))
+        {
+            return null;
+        }
+
+        var entry = LostEntry(request.WithAttempt(charge.Attempt), charge, now);
+        if (charge.Attempt >= request.Attempt)
+        {
+            var next = request.WithAttempt(charge.Attempt + 1);
+            next.JournaledAttempt = request.JournaledAttempt ?? request.Attempt;
+            _active[ordinal] = next;
+        }
+
+        return entry;
+    }
+
+    /// <summary>
+    /// <paramref name="charge"/> was charged for an attempt of an execution that is finished (another attempt was
+    /// recorded; <paramref name="recordOfExecution"/> is one of its records) and that has no record of its own: the
+    /// Lost record adding its usage, or null when the execution is still awaited or was never dispatched.
+    /// </summary>
+    public ExecutionEntry? RecordLost(Guardrails.UnrecordedCharge charge, ExecutionEntry recordOfExecution, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        ArgumentNullException.ThrowIfNull(recordOfExecution);
+        if (!string.Equals(charge.LifetimeId, LifetimeId, StringComparison.Ordinal) || recordOfExecution.ExecutionId != charge.ExecutionId ||
+            !TryOrdinalOf(charge.ExecutionId, out var ordinal) || _active.ContainsKey(ordinal) || !WasDispatched(charge.ExecutionId))
+        {
+            return null;
+        }
+
+        return new ExecutionEntry
+        {
+            LifetimeId = LifetimeId,
+            Sequence = _nextSequence++,
+            RecordedAt = now,
+            ExecutionId = recordOfExecution.ExecutionId,
+            NodeName = recordOfExecution.NodeName,
+            NodeKind = recordOfExecution.NodeKind,
+            NodeType = recordOfExecution.NodeType,
+            Attempt = charge.Attempt,
+            Iteration = recordOfExecution.Iteration,
+            Phase = ExecutionPhase.Lost,
+            ParentIds = recordOfExecution.ParentIds,
+            EdgeTaken = recordOfExecution.EdgeTaken,
+            IdempotencyKey = recordOfExecution.IdempotencyKey,
+            StartedAt = now,
+            NextTaskNames = [],
+            Error = LostReason(charge),
+            Telemetry = charge.Telemetry,
+        };
+    }
+
+    private ExecutionEntry LostEntry(ExecutionRequest attempt, Guardrails.UnrecordedCharge charge, DateTimeOffset now) =>
+        NewExecutionEntry(attempt, ExecutionPhase.Lost, null, [], LostReason(charge), charge.Telemetry, now, now);
+
+    private static string LostReason(Guardrails.UnrecordedCharge charge) =>
+        $"attempt {charge.Attempt} was lost with the host that ran it, after its usage was charged";
+
+    /// <summary>
     /// After rebuilding from a journal: the executions that were dispatched but have no record (their process died).
-    /// Each is returned as attempt + 1 with the same execution id and idempotency key, ready to run again.
+    /// Each is returned as attempt + 1 with the same execution id and idempotency key, ready to run again (one already
+    /// moved to its next attempt by <see cref="RecordLost"/> is returned as it is).
     /// </summary>
     public IReadOnlyList<ExecutionRequest> PrepareRedispatch(bool nextAttempt)
     {
@@ -359,6 +431,11 @@ public sealed partial class LifetimeStateMachine
 
         for (var i = 0; i < lost.Count; i++)
         {
+            if (lost[i].JournaledAttempt is not null)
+            {
+                continue;
+            }
+
             var again = lost[i].WithAttempt(lost[i].Attempt + 1);
             // The journal still implies the earlier attempt until the re-run is recorded; a snapshot keeps that one.
             again.JournaledAttempt = lost[i].JournaledAttempt ?? lost[i].Attempt;
@@ -425,6 +502,30 @@ public sealed partial class LifetimeStateMachine
         PolicySetVersion = verdict.PolicySetVersion,
     };
 
+    /// <summary>
+    /// A lost attempt: its usage counts (it was spent), and the execution stays awaited at the next attempt, which the
+    /// record implies is dispatched. On replay this moves the request; live, <see cref="RecordLost"/> already did, and
+    /// this only advances what the journal implies (<see cref="ExecutionRequest.JournaledAttempt"/>).
+    /// </summary>
+    private void ApplyLost(int ordinal, ExecutionRequest request, ExecutionEntry e)
+    {
+        if (request.Node.Name != e.NodeName || e.Attempt < (request.JournaledAttempt ?? request.Attempt))
+        {
+            throw Divergence(e, $"execution {e.ExecutionId}: a lost attempt {e.Attempt} of {e.NodeName} does not fit the records before it ({request.Node.Name} attempt {request.JournaledAttempt ?? request.Attempt})");
+        }
+
+        Usage.Add(new UsageSample(e.NodeName, e.NodeType, e.Attempt, e.Iteration, e.Telemetry));
+        if (request.JournaledAttempt is null)
+        {
+            _active[ordinal] = request.WithAttempt(e.Attempt + 1);
+        }
+        else
+        {
+            // Live: the next attempt may already have finished (recorded after this) before this record is durable.
+            request.JournaledAttempt = e.Attempt + 1 >= request.Attempt ? null : e.Attempt + 1;
+        }
+    }
+
     private void ApplyControl(ControlEntry c)
     {
         _controlPhase = null;
@@ -451,11 +552,24 @@ public sealed partial class LifetimeStateMachine
     {
         if (!TryOrdinalOf(e.ExecutionId, out var ordinal) || !_active.TryGetValue(ordinal, out var request))
         {
+            if (e.Phase == ExecutionPhase.Lost && WasDispatched(e.ExecutionId))
+            {
+                // An attempt of a finished execution, lost with its host: only its usage counts.
+                Usage.Add(new UsageSample(e.NodeName, e.NodeType, e.Attempt, e.Iteration, e.Telemetry));
+                return;
+            }
+
             // Execution ids are unique: a second record finishing one is refused here, on every replay and recovery
             // (the database does not index execution ids; see docs/architecture.md).
             throw Divergence(e, WasDispatched(e.ExecutionId)
                 ? $"execution {e.ExecutionId} ({e.NodeName}) is already finished by an earlier record: an execution is recorded as finished once"
                 : $"execution {e.ExecutionId} ({e.NodeName}) was never dispatched by the records before it");
+        }
+
+        if (e.Phase == ExecutionPhase.Lost)
+        {
+            ApplyLost(ordinal, request, e);
+            return;
         }
 
         // A recorded attempt above the dispatched one is a re-run after a crash (recovery dispatches attempt + 1).

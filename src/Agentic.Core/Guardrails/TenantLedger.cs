@@ -5,14 +5,18 @@ namespace Agentic.Core.Guardrails;
 
 /// <summary>
 /// What one tenant has spent: totals for all time and for every window a tenant-scope policy names, each of
-/// constant size. A window a reloaded policy set adds counts from when it was added. Not thread-safe (charged
-/// under its tenant budget's lock); persisted as versioned JSON.
+/// constant size. A window a reloaded policy set adds counts from when it was added. Beside the totals, the charges
+/// whose execution records are not confirmed yet (<see cref="UnrecordedCharge"/>: few, they leave with the next
+/// flush that confirms them) and, in a ledger of one host's charges since its last flush, those confirmations. Not
+/// thread-safe (charged under its tenant budget's lock); persisted as versioned JSON.
 /// </summary>
 public sealed class TenantLedger
 {
     private const int Format = 1;
     private readonly Dictionary<long, WindowedUsage> _windows = [];
     private WindowedUsage _allTime = new(null);
+    private Dictionary<(string, string, int), UnrecordedCharge>? _unrecorded;
+    private HashSet<(string, string, int)>? _recorded;
 
     public TenantLedger(string tenantId)
     {
@@ -49,6 +53,42 @@ public sealed class TenantLedger
 
         Charges++;
     }
+
+    /// <summary>Charged attempts whose records are not confirmed yet.</summary>
+    public int UnrecordedCount => _unrecorded?.Count ?? 0;
+
+    /// <summary>Confirmations this ledger carries for charges held elsewhere (a host's flush to the ledger's owner).</summary>
+    public int RecordedCount => _recorded?.Count ?? 0;
+
+    /// <summary>Keeps <paramref name="charge"/> (already charged with <see cref="Charge"/>) until its record is confirmed.</summary>
+    public void AddUnrecorded(UnrecordedCharge charge)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        (_unrecorded ??= [])[charge.Key] = charge;
+    }
+
+    /// <summary>
+    /// The record of this attempt is durable: the charge kept for it is dropped, or, when this ledger does not hold
+    /// it (a flush's ledger), the confirmation is kept for the ledger that does.
+    /// </summary>
+    public void MarkRecorded(string lifetimeId, string executionId, int attempt)
+    {
+        var key = (lifetimeId, executionId, attempt);
+        if (_unrecorded is null || !_unrecorded.Remove(key))
+        {
+            (_recorded ??= []).Add(key);
+        }
+    }
+
+    /// <summary>The charges of <paramref name="lifetimeId"/> whose records are not confirmed, in no particular order.</summary>
+    public IReadOnlyList<UnrecordedCharge> UnrecordedOf(string lifetimeId) =>
+        _unrecorded is null ? [] : _unrecorded.Values.Where(c => string.Equals(c.LifetimeId, lifetimeId, StringComparison.Ordinal)).ToList();
+
+    /// <summary>Drops confirmations that matched nothing here (the owner's ledger keeps none: they would only pile up).</summary>
+    public void ForgetConfirmations() => _recorded = null;
+
+    /// <summary>Drops the unconfirmed charges (a host's working copy judges totals only; the owner keeps them).</summary>
+    public void ForgetUnrecorded() => _unrecorded = null;
 
     /// <summary>The totals <paramref name="policy"/> aggregates over (its window's, or all time's). Do not keep the instance.</summary>
     public UsageTotals TotalsFor(GuardrailPolicy policy, DateTimeOffset now)
@@ -111,6 +151,15 @@ public sealed class TenantLedger
         }
 
         Charges += delta.Charges;
+        foreach (var charge in delta._unrecorded?.Values ?? Enumerable.Empty<UnrecordedCharge>())
+        {
+            AddUnrecorded(charge);
+        }
+
+        foreach (var (lifetime, execution, attempt) in delta._recorded ?? Enumerable.Empty<(string, string, int)>())
+        {
+            MarkRecorded(lifetime, execution, attempt);
+        }
     }
 
     public byte[] Capture(DateTimeOffset now)
@@ -131,6 +180,45 @@ public sealed class TenantLedger
             }
 
             w.WriteEndArray();
+            if (_unrecorded is { Count: > 0 })
+            {
+                w.WriteStartArray("unrecorded");
+                foreach (var c in _unrecorded.Values)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("lifetime", c.LifetimeId);
+                    w.WriteString("execution", c.ExecutionId);
+                    w.WriteNumber("attempt", c.Attempt);
+                    w.WriteNumber("input_tokens", c.Telemetry.InputTokens);
+                    w.WriteNumber("output_tokens", c.Telemetry.OutputTokens);
+                    w.WriteNumber("cost_usd", c.Telemetry.CostUsd);
+                    w.WriteNumber("latency_ms", c.Telemetry.LatencyMs);
+                    if (c.Telemetry.Model is { } model)
+                    {
+                        w.WriteString("model", model);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (_recorded is { Count: > 0 })
+            {
+                w.WriteStartArray("recorded");
+                foreach (var (lifetime, execution, attempt) in _recorded)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(lifetime);
+                    w.WriteStringValue(execution);
+                    w.WriteNumberValue(attempt);
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 
@@ -162,6 +250,32 @@ public sealed class TenantLedger
             {
                 var window = WindowedUsage.ReadFrom(w, now);
                 ledger._windows[KeyOf(window.Window ?? throw new InvalidDataException($"tenant ledger of '{tenantId}' has a window without a length"))] = window;
+            }
+
+            // Both lists are optional: ledgers stored before they existed have neither.
+            if (root.TryGetProperty("unrecorded", out var unrecorded))
+            {
+                foreach (var c in unrecorded.EnumerateArray())
+                {
+                    ledger.AddUnrecorded(new UnrecordedCharge(
+                        c.GetProperty("lifetime").GetString() ?? throw new InvalidDataException($"tenant ledger of '{tenantId}' has an unrecorded charge without a lifetime"),
+                        c.GetProperty("execution").GetString() ?? throw new InvalidDataException($"tenant ledger of '{tenantId}' has an unrecorded charge without an execution"),
+                        c.GetProperty("attempt").GetInt32(),
+                        new Execution.ExecutionTelemetry(
+                            c.GetProperty("input_tokens").GetInt64(),
+                            c.GetProperty("output_tokens").GetInt64(),
+                            c.GetProperty("cost_usd").GetDouble(),
+                            c.GetProperty("latency_ms").GetDouble(),
+                            c.TryGetProperty("model", out var model) ? model.GetString() : null)));
+                }
+            }
+
+            if (root.TryGetProperty("recorded", out var recorded))
+            {
+                foreach (var r in recorded.EnumerateArray())
+                {
+                    (ledger._recorded ??= []).Add((r[0].GetString()!, r[1].GetString()!, r[2].GetInt32()));
+                }
             }
 
             return ledger;

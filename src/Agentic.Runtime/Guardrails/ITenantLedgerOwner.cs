@@ -12,4 +12,10 @@ public interface ITenantLedgerOwner
 {
     /// <summary>Adds <paramref name="charges"/> (a ledger of what one host charged since its last flush) to the tenant's ledger, stores it, and returns it.</summary>
     Task<TenantLedgerState> ChargeAsync(string tenantId, TenantLedger charges, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The charges the tenant's ledger keeps for <paramref name="lifetimeId"/> whose records were never confirmed:
+    /// attempts lost with the host that ran them, for the lifetime's next activation to record as lost.
+    /// </summary>
+    Task<IReadOnlyList<UnrecordedCharge>> UnrecordedAsync(string tenantId, string lifetimeId, CancellationToken cancellationToken);
 }

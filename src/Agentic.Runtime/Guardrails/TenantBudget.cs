@@ -26,6 +26,7 @@ internal sealed partial class TenantBudget
     private bool _standingFollowsJudgement;
     private long _charged;
     private int _writeAsked;
+    private int _confirmations;
     private volatile TenantStanding? _standing;
     private string? _unreadable;
 
@@ -96,7 +97,15 @@ internal sealed partial class TenantBudget
     /// False, with nothing charged, while the ledger is not loaded. <paramref name="standingFollows"/>: whether that
     /// judgement will also tell the standing after this charge (see <see cref="Judged"/>).
     /// </summary>
-    public bool TryCharge(PolicySet set, GuardrailPolicy[] policies, in UsageSample sample, DateTimeOffset now, TenantTotalsBefore before, out long charge, out bool standingFollows)
+    public bool TryCharge(PolicySet set, GuardrailPolicy[] policies, in UsageSample sample, DateTimeOffset now, TenantTotalsBefore before, out long charge, out bool standingFollows) =>
+        TryCharge(set, policies, sample, now, before, null, out charge, out standingFollows);
+
+    /// <summary>
+    /// <see cref="TryCharge(PolicySet, GuardrailPolicy[], in UsageSample, DateTimeOffset, TenantTotalsBefore, out long, out bool)"/>,
+    /// keeping <paramref name="unrecorded"/> with the charge until <see cref="Recorded"/> confirms its record: the
+    /// owner then holds what an attempt lost with this host spent, for the lifetime's next activation to record.
+    /// </summary>
+    public bool TryCharge(PolicySet set, GuardrailPolicy[] policies, in UsageSample sample, DateTimeOffset now, TenantTotalsBefore before, UnrecordedCharge? unrecorded, out long charge, out bool standingFollows)
     {
         // Kept to copies and additions: every execution of the tenant passes through here, and a longer hold made
         // waiters block and wait to be woken far more often (microseconds each) than it saved.
@@ -113,6 +122,11 @@ internal sealed partial class TenantBudget
             before.CopyFrom(ledger, policies, now);
             ledger.Charge(sample, now);
             _unsent.Charge(sample, now);
+            if (unrecorded is not null)
+            {
+                _unsent.AddUnrecorded(unrecorded);
+            }
+
             charge = _charged + 1;
             Volatile.Write(ref _charged, charge);
             standingFollows = _standingFollowsJudgement && policies.Length == _tenantPolicies.Length &&
@@ -158,6 +172,19 @@ internal sealed partial class TenantBudget
         }
     }
 
+    /// <summary>The record of a charged attempt is durable: the next flush tells the owner to drop what it kept for it.</summary>
+    public void Recorded(string lifetimeId, string executionId, int attempt)
+    {
+        lock (_gate)
+        {
+            _unsent.MarkRecorded(lifetimeId, executionId, attempt);
+            Volatile.Write(ref _confirmations, _unsent.RecordedCount);
+        }
+    }
+
+    /// <summary>Whether confirmations wait for the next flush (a flush may carry nothing else).</summary>
+    public bool HasUnsentConfirmations => Volatile.Read(ref _confirmations) > 0;
+
     /// <summary>What was charged since the last flush, and the count of charges made so far (what a flush of it covers).</summary>
     public (TenantLedger Charges, long Charged) TakeUnsent()
     {
@@ -165,6 +192,7 @@ internal sealed partial class TenantBudget
         {
             var unsent = _unsent;
             _unsent = NewUnsent();
+            Volatile.Write(ref _confirmations, 0);
             return (unsent, _charged);
         }
     }
@@ -177,6 +205,7 @@ internal sealed partial class TenantBudget
         {
             charges.Merge(_unsent);
             _unsent = charges;
+            Volatile.Write(ref _confirmations, _unsent.RecordedCount);
         }
     }
 
@@ -190,6 +219,9 @@ internal sealed partial class TenantBudget
         {
             var ledger = TenantLedger.Restore(owned.State.Span, TenantId, now);
             ledger.Merge(_unsent);
+            // This copy judges totals; the owner keeps the unconfirmed charges.
+            ledger.ForgetUnrecorded();
+            ledger.ForgetConfirmations();
 
             _ledger = ledger;
             _tracked = null;

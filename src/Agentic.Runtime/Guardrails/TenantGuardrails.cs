@@ -87,7 +87,7 @@ internal sealed partial class TenantGuardrails : IDisposable
         {
             foreach (var (tenant, budget) in _budgets)
             {
-                if (budget.Users == 0 && (budget.IsUnreadable || !budget.IsLoaded || budget.Charged <= budget.Stored) &&
+                if (budget.Users == 0 && (budget.IsUnreadable || !budget.IsLoaded || (budget.Charged <= budget.Stored && !budget.HasUnsentConfirmations)) &&
                     Time.GetElapsedTime(budget.IdleSince) >= idleFor && _budgets.TryRemove(new KeyValuePair<string, TenantBudget>(tenant, budget)))
                 {
                     evicted++;
@@ -120,7 +120,7 @@ internal sealed partial class TenantGuardrails : IDisposable
         await WritesDoneAsync().ConfigureAwait(false);
         foreach (var budget in _budgets.Values)
         {
-            if (budget.IsLoaded && budget.Charged > budget.Stored)
+            if (budget.IsLoaded && (budget.Charged > budget.Stored || budget.HasUnsentConfirmations))
             {
                 var (unsent, charged) = budget.TakeUnsent();
                 try

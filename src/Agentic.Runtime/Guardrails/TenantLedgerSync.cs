@@ -141,7 +141,7 @@ internal sealed partial class TenantLedgerSync(TenantBudget budget, TenantGuardr
             return;
         }
 
-        if (_writing || (budget.Charged <= budget.Stored && _waiting.Count == 0))
+        if (_writing || (budget.Charged <= budget.Stored && _waiting.Count == 0 && !budget.HasUnsentConfirmations))
         {
             return;
         }

@@ -35,6 +35,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private long _snapshotSequence;
     private readonly List<ExecutionRequest> _awaitingTenant = [];
     private readonly List<PendingOutcome> _uncharged = [];
+    // Records whose durability confirms a charge the tenant's ledger keeps until then (by sequence).
+    private Dictionary<long, UnrecordedCharge>? _confirmWhenDurable;
+    // Charges this activation made that the ledger keeps until it confirms them (never recorded lost by itself).
+    private HashSet<(string, string, int)>? _ownKept;
+    private bool _reconciling;
+    private bool _reconciled;
     private GuardrailScope? _guardrailScope;
     private PolicySet? _policySet;
     private IReadOnlyList<GuardrailPolicy> _policies = [];
@@ -58,7 +64,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     internal LifetimeStateMachine? Machine => _machine;
 
     private bool IsSettled =>
-        _loadingBuffer is null && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 && _charging == 0 && _awaitingTenant.Count == 0 && _uncharged.Count == 0 &&
+        _loadingBuffer is null && !_reconciling && _running == 0 && _unacknowledged == 0 && _retries.Count == 0 && _charging == 0 && _awaitingTenant.Count == 0 && _uncharged.Count == 0 &&
         (_done || (_machine is { IsEnding: false } m && m.CurrentPhase is ExecutionPhase.Paused or ExecutionPhase.Waiting));
 
     public void Receive(object message)
@@ -85,12 +91,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
                 break;
             case LedgerDurable durable:
                 _charging--;
-                if (_machine is not null && !_done)
-                {
-                    var (run, verdict, _) = (PendingOutcome)durable.Token;
-                    Record(run, verdict);
-                }
-
+                RecordCharged((PendingOutcome)durable.Token);
                 break;
             case TenantAssessed:
                 _assessing = false;
@@ -111,6 +112,15 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
                 break;
             case JournalLoaded loaded:
                 Loaded(loaded);
+                break;
+            case ChargesReconciled reconciled:
+                _reconciling = false;
+                if (_machine is not null && !_done)
+                {
+                    ReconcileLost(reconciled.Charges, reconciled.Records);
+                    Terminate();
+                }
+
                 break;
             default:
                 if (_machine is null && !_done)
@@ -189,8 +199,54 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         if (!_done)
         {
+            ReconcileLost(loaded.Unrecorded, loaded.UnrecordedRecords);
             // Dispatched before the process stopped (or the lifetime was parked), never recorded: run them again.
             ContinueAfterRebuild(nextAttempt: true);
+        }
+    }
+
+    /// <summary>
+    /// The tenant's ledger keeps charges of this lifetime's attempts with no record: a charge whose attempt the journal
+    /// holds after all is only confirmed; any other becomes a Lost record with the usage it cost (an awaited execution
+    /// then runs as the next attempt), confirmed once durable. Charges this activation made itself are its own to
+    /// record; one that fits nothing now (its execution still awaited at a later attempt) is left for the lifetime's end.
+    /// </summary>
+    private void ReconcileLost(IReadOnlyList<UnrecordedCharge> charges, IReadOnlyList<ExecutionEntry> records)
+    {
+        if (charges.Count == 0)
+        {
+            return;
+        }
+
+        var recorded = records.Select(r => (r.ExecutionId, r.Attempt)).ToHashSet();
+        var firstRecord = new Dictionary<string, ExecutionEntry>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            firstRecord.TryAdd(record.ExecutionId, record);
+        }
+
+        var now = services.Time.GetUtcNow();
+        foreach (var charge in charges.OrderBy(c => c.ExecutionId, StringComparer.Ordinal).ThenBy(c => c.Attempt))
+        {
+            if (_ownKept?.Contains(charge.Key) == true || (_confirmWhenDurable?.Values.Any(c => c.Key == charge.Key) ?? false))
+            {
+                // This activation's own charge, or one whose Lost record is on its way.
+                continue;
+            }
+
+            if (recorded.Contains((charge.ExecutionId, charge.Attempt)))
+            {
+                Confirm(charge);
+                continue;
+            }
+
+            var lost = _machine!.RecordLost(charge, now) ??
+                (firstRecord.TryGetValue(charge.ExecutionId, out var record) ? _machine.RecordLost(charge, record, now) : null);
+            if (lost is not null)
+            {
+                (_confirmWhenDurable ??= [])[lost.Sequence] = charge;
+                Append(lost);
+            }
         }
     }
 
@@ -299,11 +355,21 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
-        if (_uncharged.Count > 0 || !_tenant.TryCharge(set, _tenantPolicies, sample, now, _tenantTotals, out var charge, out var standingFollows))
+        // With a durable store the record waits for the charge: the ledger keeps what it cost until the record is
+        // confirmed, so that an attempt lost with this host in between is recorded as lost by the next activation.
+        var durableStore = services.Store is not ISynchronousJournalStore;
+        var unrecorded = durableStore && Spent(run.Telemetry) ? new UnrecordedCharge(self.Key, run.Request.ExecutionId, run.Request.Attempt, run.Telemetry with { Metrics = null }) : null;
+        if (_uncharged.Count > 0 || !_tenant.TryCharge(set, _tenantPolicies, sample, now, _tenantTotals, unrecorded, out var charge, out var standingFollows))
         {
+            unrecorded = null;
             _uncharged.Add(new PendingOutcome(run, local, sample));
             AssessTenant();
             return;
+        }
+
+        if (unrecorded is not null)
+        {
+            (_ownKept ??= []).Add(unrecorded.Key);
         }
 
         var decision = _tenantPolicies.Length == 0 ? null : set.Judge(_tenantPolicies, GuardrailScope(), sample, NoTotals, _tenantTotals.For, _tenant.OnError);
@@ -312,7 +378,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         var verdict = decision is not null && (local.Decision is null || decision.Action > local.Decision.Action)
             ? new PolicyVerdict(decision, decision.PolicySetVersion)
             : local;
-        if (services.Store is ISynchronousJournalStore)
+        if (!durableStore)
         {
             // Nothing is made durable by waiting on a store without I/O: record now, and have the ledger written behind.
             if (_tenant.AskWrite())
@@ -325,7 +391,50 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         _charging++;
-        _tenant.Actor.Post(new AwaitLedger(charge, self, new PendingOutcome(run, verdict, sample)));
+        _tenant.Actor.Post(new AwaitLedger(charge, self, new PendingOutcome(run, verdict, sample, unrecorded)));
+    }
+
+    private static bool Spent(in ExecutionTelemetry telemetry) => telemetry.TokensUsed > 0 || telemetry.CostUsd > 0;
+
+    /// <summary>The charge is stored: record the outcome, and confirm the kept charge once that record is durable.</summary>
+    private void RecordCharged(PendingOutcome pending)
+    {
+        var entry = _machine is not null && !_done ? Record(pending.Run, pending.Verdict) : null;
+        if (pending.Unrecorded is not { } kept)
+        {
+            return;
+        }
+
+        if (entry is null)
+        {
+            if (_lost)
+            {
+                // Another activation recorded first: the attempt is lost, and the ledger keeps its charge for that
+                // activation (or a later one) to record before the lifetime ends.
+                _ownKept?.Remove(kept.Key);
+            }
+            else
+            {
+                // Not recorded because the lifetime ended meanwhile: the charge stays counted, with nothing to recover.
+                Confirm(kept);
+            }
+
+            return;
+        }
+
+        (_confirmWhenDurable ??= [])[entry.Sequence] = kept;
+    }
+
+    /// <summary>Tells the tenant's ledger to drop a kept charge (its record is durable, or there is none to make).</summary>
+    private void Confirm(UnrecordedCharge kept)
+    {
+        _ownKept?.Remove(kept.Key);
+        var tenant = _tenant ??= services.Tenants!.Acquire(_machine!.TenantId);
+        tenant.Recorded(kept.LifetimeId, kept.ExecutionId, kept.Attempt);
+        if (tenant.AskWrite())
+        {
+            tenant.Actor.Post(WriteLedger.Instance);
+        }
     }
 
     private void ChargeUncharged()
@@ -348,7 +457,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
     }
 
-    private void Record(NodeRun run, PolicyVerdict verdict, DateTimeOffset? at = null)
+    private ExecutionEntry? Record(NodeRun run, PolicyVerdict verdict, DateTimeOffset? at = null)
     {
         var machine = _machine!;
         var now = at ?? services.Time.GetUtcNow();
@@ -360,6 +469,8 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         {
             Append(entry);
         }
+
+        return entry;
     }
 
     /// <summary>
@@ -516,6 +627,11 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private void Durable(JournalEntry entry)
     {
+        if (_confirmWhenDurable is not null && _confirmWhenDurable.Remove(entry.Sequence, out var kept))
+        {
+            Confirm(kept);
+        }
+
         if (_machine is null || _done)
         {
             return;
@@ -627,6 +743,26 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private void Terminate()
     {
         StopDispatching();
+        if (_reconciling)
+        {
+            return;
+        }
+
+        if (!_reconciled && _machine!.TenantId is { } tenant && LifetimeLoader.ChargesTenantDurably(services, tenant))
+        {
+            // Before the end record: attempts another activation of this lifetime ran and never recorded (it went
+            // during a membership change) are recorded lost, so that the journal holds all the lifetime spent.
+            _reconciled = true;
+            _reconciling = true;
+            var id = self.Key;
+            _ = Task.Run(async () =>
+            {
+                var (charges, records) = await LifetimeLoader.ReadUnrecordedAsync(services, tenant, id).ConfigureAwait(false);
+                self.Post(new ChargesReconciled(charges, records));
+            });
+            return;
+        }
+
         foreach (var record in _machine!.RecordTermination(services.Time.GetUtcNow()))
         {
             Append(record);
@@ -793,6 +929,6 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _ => null,
     };
 
-    private sealed record PendingOutcome(NodeRun Run, PolicyVerdict Verdict, UsageSample Sample);
+    private sealed record PendingOutcome(NodeRun Run, PolicyVerdict Verdict, UsageSample Sample, UnrecordedCharge? Unrecorded = null);
 
 }

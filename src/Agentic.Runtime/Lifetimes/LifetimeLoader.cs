@@ -1,5 +1,6 @@
 using Agentic.Core.Blobs;
 using Agentic.Core.Execution;
+using Agentic.Core.Guardrails;
 using Agentic.Runtime.Journal;
 
 namespace Agentic.Runtime.Lifetimes;
@@ -9,9 +10,81 @@ namespace Agentic.Runtime.Lifetimes;
 /// after it when one fits, else by applying the whole journal. A snapshot that cannot be read or does not fit the
 /// journal is ignored (counted), never trusted over the journal.
 /// </summary>
-internal static class LifetimeLoader
+internal static partial class LifetimeLoader
 {
+    private const int UnrecordedAttempts = 3;
+
+    /// <summary>
+    /// The lifetime rebuilt, and, when it has executions dispatched but never recorded and charges its tenant on a
+    /// durable store, the charges the tenant's ledger kept for its unrecorded attempts (to record as lost).
+    /// </summary>
     public static async Task<JournalLoaded> LoadAsync(LifetimeServices services, string lifetimeId)
+    {
+        var loaded = await RebuildAsync(services, lifetimeId).ConfigureAwait(false);
+        if (loaded.Machine is not { } machine || machine.Phase.IsTerminal() || !ChargesTenantDurably(services, machine.TenantId) ||
+            machine.PrepareRedispatch(nextAttempt: false).Count == 0)
+        {
+            return loaded;
+        }
+
+        var (charges, records) = await ReadUnrecordedAsync(services, machine.TenantId, lifetimeId).ConfigureAwait(false);
+        return charges.Count == 0 ? loaded : loaded with { Unrecorded = charges, UnrecordedRecords = records };
+    }
+
+    /// <summary>Whether the tenant's lifetimes wait for their charges to be stored (and the ledger keeps unrecorded ones).</summary>
+    public static bool ChargesTenantDurably(LifetimeServices services, string tenantId) =>
+        services.Tenants is not null && services.Store is not ISynchronousJournalStore && services.Policies?.Current is { } set &&
+        set.Policies.Any(p => p.Scope == Core.Guardrails.PolicyScope.Tenant && (p.Tenant is null || p.Tenant == tenantId));
+
+    /// <summary>
+    /// The charges the tenant's ledger keeps for the lifetime's unrecorded attempts and, when there are any, the
+    /// lifetime's execution records (to tell a stale charge, whose record came, from a lost attempt). Empty when the
+    /// ledger cannot be asked (logged): the charges stay kept for a later activation.
+    /// </summary>
+    public static async Task<(IReadOnlyList<UnrecordedCharge> Charges, IReadOnlyList<ExecutionEntry> Records)> ReadUnrecordedAsync(LifetimeServices services, string tenantId, string lifetimeId)
+    {
+        var tenants = services.Tenants!;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var charges = await tenants.Owner.UnrecordedAsync(tenantId, lifetimeId, CancellationToken.None).ConfigureAwait(false);
+                if (charges.Count == 0)
+                {
+                    return ([], []);
+                }
+
+                var records = new List<ExecutionEntry>();
+                await foreach (var record in services.Store.ReadAsync(lifetimeId, 1, CancellationToken.None).ConfigureAwait(false))
+                {
+                    if (record is ExecutionEntry execution)
+                    {
+                        records.Add(execution);
+                    }
+                }
+
+                return (charges, records);
+            }
+            catch (Exception ex) when (attempt < UnrecordedAttempts)
+            {
+                LogUnrecordedRetry(tenants.Logger, lifetimeId, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LogUnrecordedFailed(tenants.Logger, ex, lifetimeId);
+                return ([], []);
+            }
+        }
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Lifetime {LifetimeId}: its tenant's unrecorded charges could not be read ({Reason}); trying again")]
+    private static partial void LogUnrecordedRetry(Microsoft.Extensions.Logging.ILogger logger, string lifetimeId, string reason);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Lifetime {LifetimeId}: its tenant's unrecorded charges could not be read; attempts lost with their host stay charged without a record for now")]
+    private static partial void LogUnrecordedFailed(Microsoft.Extensions.Logging.ILogger logger, Exception error, string lifetimeId);
+
+    private static async Task<JournalLoaded> RebuildAsync(LifetimeServices services, string lifetimeId)
     {
         var store = services.Store;
         var records = new List<JournalEntry>();

@@ -25,6 +25,12 @@ internal sealed record AwaitSettled(TaskCompletionSource<LifetimeView> Reply);
 /// <summary>The machine rebuilt from the journal (and snapshot, if one was used) for a re-activation, or why it could not be.</summary>
 internal sealed record JournalLoaded(LifetimeStateMachine? Machine, DateTimeOffset StartedAt, long SnapshotSequence, Exception? Failure)
 {
+    /// <summary>Charges the tenant's ledger kept for this lifetime's unrecorded attempts (see <see cref="LifetimeLoader"/>).</summary>
+    public IReadOnlyList<Core.Guardrails.UnrecordedCharge> Unrecorded { get; init; } = [];
+
+    /// <summary>With <see cref="Unrecorded"/>: the lifetime's execution records as the store holds them.</summary>
+    public IReadOnlyList<ExecutionEntry> UnrecordedRecords { get; init; } = [];
+
     public static JournalLoaded Failed(Exception failure) => new(null, default, 0, failure);
 }
 
@@ -36,3 +42,9 @@ internal sealed record RetryDue(ExecutionRequest Request)
 {
     public IDisposable? Timer { get; set; }
 }
+
+/// <summary>
+/// Before its end record: the charges the tenant's ledger still keeps for this lifetime's attempts (those of another
+/// activation that went before recording them) and the lifetime's execution records as stored.
+/// </summary>
+internal sealed record ChargesReconciled(IReadOnlyList<Core.Guardrails.UnrecordedCharge> Charges, IReadOnlyList<ExecutionEntry> Records);

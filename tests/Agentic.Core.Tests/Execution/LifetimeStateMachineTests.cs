@@ -175,6 +175,92 @@ public sealed class LifetimeStateMachineTests
         Assert.Equal(("/policies", "/prices.yaml"), (started.PolicySource, started.PriceSource));
     }
 
+    [Fact]
+    public void AChargedAttemptLostWithItsHost_IsRecordedLost_ItsUsageCounts_AndTheNextAttemptsReplayIdentically()
+    {
+        // The first task was dispatched (by the start record) and never recorded; its host died after charging it.
+        var machine = LifetimeStateMachine.Create(Loop(), Id, "tenant", Payload.EmptyObject, 100);
+        var start = machine.CreateStartEntry(At);
+        var rebuilt = LifetimeStateMachine.FromStart(start, Loop());
+        rebuilt.Apply(start, []);
+        var spent = new ExecutionTelemetry(70, 30, 0.5, 12, "m");
+
+        Assert.Null(rebuilt.RecordLost(new UnrecordedCharge("lt-2", "lt-1.1", 1, spent), At)); // another lifetime's
+        Assert.Null(rebuilt.RecordLost(new UnrecordedCharge(Id, "lt-1.9", 1, spent), At)); // not awaited
+        var lost = rebuilt.RecordLost(new UnrecordedCharge(Id, "lt-1.1", 1, spent), At)!;
+        Assert.Equal((ExecutionPhase.Lost, 1, 100L, 2L), (lost.Phase, lost.Attempt, lost.Telemetry.TokensUsed, lost.Sequence));
+
+        // Its re-run is the next attempt, not bumped again.
+        var again = Assert.Single(rebuilt.PrepareRedispatch(nextAttempt: true));
+        Assert.Equal(("lt-1.1", 2), (again.ExecutionId, again.Attempt));
+        var dispatch = new List<ExecutionRequest>();
+        rebuilt.Apply(lost, dispatch);
+        Assert.Null(rebuilt.RecordLost(new UnrecordedCharge(Id, "lt-1.1", 1, spent), At)); // stale: the journal moved past it
+        var done = rebuilt.RecordCompleted("lt-1.1", Payload.EmptyObject, null, new ExecutionTelemetry(10, 0, 0, 1), At, At)!;
+        rebuilt.Apply(done, dispatch);
+        Assert.Equal(("plan", 110d), (Single(dispatch).Node.Name, rebuilt.Usage.Sum(0)));
+
+        // Replayed from the journal: the same state and usage; the lost record moves the awaited attempt on.
+        var replayed = LifetimeStateMachine.FromStart(start, Loop());
+        replayed.Apply(start, []);
+        replayed.Apply(lost, []);
+        var journaled = Assert.Single(replayed.PrepareRedispatch(nextAttempt: false));
+        Assert.Equal(2, journaled.Attempt);
+        var replayDispatch = new List<ExecutionRequest>();
+        replayed.Apply(done, replayDispatch);
+        Assert.Equal(("plan", 110d), (Single(replayDispatch).Node.Name, replayed.Usage.Sum(0)));
+        Assert.True(JournalReplay.Replay([start, lost, done]).Identical);
+    }
+
+    [Fact]
+    public void AnotherActivationsLostAttempt_OfAFinishedExecution_AddsOnlyItsUsage_AndReplays()
+    {
+        var machine = LifetimeStateMachine.Create(Loop(), Id, "tenant", Payload.EmptyObject, 100);
+        var start = machine.CreateStartEntry(At);
+        var dispatch = new List<ExecutionRequest>();
+        machine.Apply(start, dispatch);
+        var task = Single(dispatch);
+        var done = machine.RecordCompleted(task.ExecutionId, Payload.EmptyObject, null, new ExecutionTelemetry(10, 0, 0, 1), At, At)!;
+        Apply(machine, done, dispatch);
+        var charge = new UnrecordedCharge(Id, task.ExecutionId, 2, new ExecutionTelemetry(40, 2, 0.1, 3));
+
+        Assert.Null(machine.RecordLost(charge, At)); // finished: not awaited any more
+        var lost = machine.RecordLost(charge, done, At)!;
+        Assert.Equal((ExecutionPhase.Lost, 2, 42L, "task"), (lost.Phase, lost.Attempt, lost.Telemetry.TokensUsed, lost.NodeName));
+        Apply(machine, lost, dispatch);
+        Assert.Empty(dispatch); // nothing routed again
+        Assert.Equal(52d, machine.Usage.Sum(0));
+        Assert.Null(machine.RecordLost(charge with { ExecutionId = "lt-1.7" }, done, At)); // not this execution's record
+
+        var replayed = LifetimeStateMachine.FromStart(start, Loop());
+        replayed.Apply(start, []);
+        replayed.Apply(done, []);
+        replayed.Apply(lost, []);
+        Assert.Equal(52d, replayed.Usage.Sum(0));
+    }
+
+    [Fact]
+    public void ALostRecordThatDoesNotFitTheJournal_IsADivergence()
+    {
+        var machine = LifetimeStateMachine.Create(Loop(), Id, "tenant", Payload.EmptyObject, 100);
+        var start = machine.CreateStartEntry(At);
+        var rebuilt = LifetimeStateMachine.FromStart(start, Loop());
+        rebuilt.Apply(start, []);
+        var lost = rebuilt.RecordLost(new UnrecordedCharge(Id, "lt-1.1", 1, new ExecutionTelemetry(5, 0, 0, 1)), At)!;
+
+        var replayed = LifetimeStateMachine.FromStart(start, Loop());
+        replayed.Apply(start, []);
+        replayed.Apply(lost, []);
+        // The same lost attempt again: the journal already moved the execution to attempt 2.
+        var twice = new ExecutionEntry
+        {
+            LifetimeId = Id, Sequence = 3, RecordedAt = At, ExecutionId = lost.ExecutionId, NodeName = lost.NodeName, NodeKind = lost.NodeKind,
+            NodeType = lost.NodeType, Attempt = 1, Iteration = 0, Phase = ExecutionPhase.Lost, ParentIds = lost.ParentIds, EdgeTaken = lost.EdgeTaken,
+            IdempotencyKey = lost.IdempotencyKey, StartedAt = At, NextTaskNames = [], Telemetry = lost.Telemetry,
+        };
+        Assert.Throws<JournalDivergenceException>(() => replayed.Apply(twice, []));
+    }
+
     private static (LifetimeStateMachine Machine, List<ExecutionRequest> Dispatch) Started(AgentGraph graph, string id = Id)
     {
         var machine = LifetimeStateMachine.Create(graph, id, "tenant", Payload.EmptyObject, 100);

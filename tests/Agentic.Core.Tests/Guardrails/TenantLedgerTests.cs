@@ -160,4 +160,45 @@ public sealed class TenantLedgerTests
         var ex = Assert.Throws<InvalidDataException>(() => TenantLedger.Restore(System.Text.Encoding.UTF8.GetBytes(state), "acme", T0));
         Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void UnrecordedCharges_TravelWithAFlush_AreDroppedByTheirConfirmation_AndSurviveCaptureAndRestore()
+    {
+        var owner = new TenantLedger("acme");
+        var first = new TenantLedger("acme");
+        first.Charge(Spend(100), T0);
+        first.AddUnrecorded(new UnrecordedCharge("lt-1", "lt-1.1", 1, new ExecutionTelemetry(100, 0, 0.25, 9, "m")));
+        first.AddUnrecorded(new UnrecordedCharge("lt-2", "lt-2.1", 1, new ExecutionTelemetry(7, 0, 0, 1)));
+        owner.Merge(TenantLedger.Restore(first.Capture(T0), "acme", T0));
+        Assert.Equal(2, owner.UnrecordedCount);
+
+        // The next flush confirms lt-1's record and one that was never kept here (it matches nothing).
+        var second = new TenantLedger("acme");
+        second.MarkRecorded("lt-1", "lt-1.1", 1);
+        second.MarkRecorded("lt-3", "lt-3.1", 2);
+        Assert.Equal(2, TenantLedger.Restore(second.Capture(T0), "acme", T0).RecordedCount);
+        owner.Merge(TenantLedger.Restore(second.Capture(T0), "acme", T0));
+        owner.ForgetConfirmations();
+
+        var stored = TenantLedger.Restore(owner.Capture(T0), "acme", T0);
+        Assert.Equal((1, 0, 100d), (stored.UnrecordedCount, stored.RecordedCount, stored.AllTime.Sum(0)));
+        Assert.Empty(stored.UnrecordedOf("lt-1"));
+        Assert.Equal(new UnrecordedCharge("lt-2", "lt-2.1", 1, new ExecutionTelemetry(7, 0, 0, 1)), Assert.Single(stored.UnrecordedOf("lt-2")));
+
+        // A confirmation in the same ledger as its charge cancels it there (a failed flush merged into the next).
+        var both = new TenantLedger("acme");
+        both.AddUnrecorded(new UnrecordedCharge("lt-4", "lt-4.1", 3, new ExecutionTelemetry(1, 1, 0, 1)));
+        both.MarkRecorded("lt-4", "lt-4.1", 3);
+        Assert.Equal((0, 0), (both.UnrecordedCount, both.RecordedCount));
+    }
+
+    [Fact]
+    public void ALedgerStoredBeforeUnrecordedChargesExisted_StillRestores()
+    {
+        var ledger = new TenantLedger("acme");
+        ledger.Charge(Spend(5), T0);
+        var json = System.Text.Encoding.UTF8.GetString(ledger.Capture(T0));
+        Assert.DoesNotContain("unrecorded", json, StringComparison.Ordinal);
+        Assert.Equal((5d, 0), (TenantLedger.Restore(System.Text.Encoding.UTF8.GetBytes(json), "acme", T0).AllTime.Sum(0), TenantLedger.Restore(System.Text.Encoding.UTF8.GetBytes(json), "acme", T0).UnrecordedCount));
+    }
 }
