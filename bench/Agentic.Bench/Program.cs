@@ -63,6 +63,11 @@ try
                 exit |= await Measure("C", "postgres", lifetimes: 1000, steps: 10, sqlite: null, postgres: postgres);
                 exit |= await Measure("D", "postgres", lifetimes: 1, steps: 1000, sqlite: null, postgres: postgres);
                 break;
+            case "CG":
+                // C with workload G's policies (a tenant budget among them): what durable tenant charging costs on
+                // PostgreSQL (every record waits for its charge; lifetimes confirm charges and check for lost attempts).
+                exit |= await Measure("CG", "postgres", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies(), postgres: await BenchPostgres.ConnectionStringAsync(dir));
+                break;
             case "X":
                 exit |= await ClusterWorkload.RunAsync(dir, runs);
                 break;
@@ -74,7 +79,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, D, G, G-alone, M, R, X)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, CG, D, G, G-alone, M, R, X)");
                 return 2;
         }
     }
