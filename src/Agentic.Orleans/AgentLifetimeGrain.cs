@@ -89,7 +89,7 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
 
         await EnsureUnusedAsync();
         // Published (or found published with the same content) before anything is stored: name@version is one graph.
-        await GrainFactory.GetGrain<IGraphRegistryGrain>(graph.Name).PublishAsync(graph.CanonicalJson);
+        await GrainFactory.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(command.TenantId, graph.Name)).PublishAsync(graph.CanonicalJson);
         // A large input goes to the blob store before its start record, like a large result: the record carries the reference.
         var input = await _services.Offload.OffloadAsync(ToPayload(command.Input) ?? Payload.EmptyObject, CancellationToken.None);
         Deliver(new StartLifetime(graph, command.TenantId, input, cap));
@@ -99,7 +99,7 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
     public async Task<LifetimeState> StartPublishedAsync(StartPublishedLifetimeCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var published = await GrainFactory.GetGrain<IGraphRegistryGrain>(command.GraphName).GetAsync(command.Version)
+        var published = await GrainFactory.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(command.TenantId, command.GraphName)).GetAsync(command.Version)
             ?? throw new KeyNotFoundException($"graph '{command.GraphName}' version {command.Version} is not published");
         return await StartAsync(new StartLifetimeCommand(published.GraphJson, command.TenantId, command.Input, command.IterationCap));
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agentic.Orleans;
 
 /// <summary>
-/// One graph's published versions, in grain storage <c>agentic</c> (memory unless the host configured a provider under
+/// One tenant's published versions of one graph (key: <see cref="GraphRegistryKey"/>), in grain storage <c>agentic</c> (memory unless the host configured a provider under
 /// that name: AdoNet on PostgreSQL in a cluster). Validated against the silo's node types when published.
 /// </summary>
 internal sealed class GraphRegistryGrain : Grain, IGraphRegistryGrain
@@ -27,7 +27,7 @@ internal sealed class GraphRegistryGrain : Grain, IGraphRegistryGrain
         }
 
         var graph = GraphJson.ReadValid(graphJson, _services.Nodes, nameof(graphJson));
-        var name = this.GetPrimaryKeyString();
+        var (_, name) = GraphRegistryKey.Parse(this.GetPrimaryKeyString());
         if (graph.Name != name)
         {
             throw new ArgumentException($"graph '{graph.Name}' cannot be published as '{name}'", nameof(graphJson));

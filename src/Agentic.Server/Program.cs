@@ -24,3 +24,6 @@ static string? StartupFailure(Exception ex) => ex switch
     { InnerException: { } inner } => StartupFailure(inner),
     _ => null,
 };
+
+/// <summary>The server's entry point (public for WebApplicationFactory in the tests).</summary>
+public partial class Program;

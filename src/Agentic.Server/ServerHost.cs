@@ -3,6 +3,7 @@ using Agentic.Models.OpenAI;
 using Agentic.Orleans;
 using Agentic.Orleans.Postgres;
 using Agentic.Runtime.Journal;
+using Agentic.Server.Api;
 using Agentic.Storage.Blobs;
 using Agentic.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -102,6 +103,14 @@ public static class ServerHost
                 }
             });
         });
+        builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+        var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = api.MaxRequestBytes);
+        // One naming for every body: snake_case, as the journal's records and the CLI's JSON.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiProblems>();
+        builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks()
             .AddCheck<SiloJoinedCheck>("silo", tags: ["ready"])
             .AddCheck<JournalReachableCheck>("journal", tags: ["ready"]);
@@ -109,6 +118,13 @@ public static class ServerHost
         // Liveness: the process answers. Readiness: the silo is an active member and the journal answers a query.
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestSizeLimit>();
+        app.MapOpenApi("/v1/openapi.json");
+        TenantEndpoints.Map(app);
+        GraphEndpoints.Map(app);
+        LifetimeEndpoints.Map(app);
         return app;
     }
 }

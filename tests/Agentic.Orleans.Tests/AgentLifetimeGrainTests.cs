@@ -151,7 +151,7 @@ public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IC
         var yaml = File.ReadAllText(RepoPaths.Sample("hello")).Replace("graph: hello", "graph: " + name, StringComparison.Ordinal);
         var v1 = GraphReader.Parse(yaml, "g.yaml").CanonicalJson;
         var changed = GraphReader.Parse(yaml.Replace("result.count >= 10", "result.count >= 3", StringComparison.Ordinal), "g.yaml").CanonicalJson;
-        var registry = fixture.Grains.GetGrain<IGraphRegistryGrain>(name);
+        var registry = fixture.Grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of("acme", name));
 
         var published = await registry.PublishAsync(v1);
         Assert.Equal(published, await registry.PublishAsync(v1));
@@ -167,6 +167,12 @@ public sealed class AgentLifetimeGrainTests(LifetimeClusterFixture fixture) : IC
         Assert.Equal(("completed", published.Hash), (done.Phase, done.GraphHash));
         var missing = await Assert.ThrowsAnyAsync<Exception>(() => New().StartPublishedAsync(new StartPublishedLifetimeCommand(name, "9.9.9", "acme", null, null)));
         Assert.Contains("is not published", missing.Message, StringComparison.Ordinal);
+
+        // Graphs are published per tenant: another tenant neither sees acme's versions nor collides with them.
+        var other = await Assert.ThrowsAnyAsync<Exception>(() => New().StartPublishedAsync(new StartPublishedLifetimeCommand(name, "1.0.0", "globex", null, null)));
+        Assert.Contains("is not published", other.Message, StringComparison.Ordinal);
+        var theirs = await fixture.Grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of("globex", name)).PublishAsync(changed);
+        Assert.NotEqual(published.Hash, theirs.Hash);
     }
 
     [Fact]

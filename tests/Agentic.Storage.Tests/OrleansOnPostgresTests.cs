@@ -90,7 +90,7 @@ public sealed class OrleansOnPostgresTests(PostgresServer server) : IAsyncLifeti
 
         Assert.Equal(0, await Count($"SELECT COUNT(*) FROM orleans_membership WHERE deployment_id = '{_cluster}' AND status = 3"));
         var third = await StartSiloAsync();
-        var published = await third.Services.GetRequiredService<IGrainFactory>().GetGrain<IGraphRegistryGrain>(graph.Name).GetAsync(graph.Version.ToString());
+        var published = await third.Services.GetRequiredService<IGrainFactory>().GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of("default", graph.Name)).GetAsync(graph.Version.ToString());
         Assert.NotNull(published);
         Assert.Equal(graph.ContentHash, published.Hash);
     }

@@ -1,0 +1,16 @@
+namespace Agentic.Server.Api;
+
+/// <summary>The web API's settings (<c>Agentic:Server</c>).</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Agentic:Server";
+
+    /// <summary>The key that manages tenants and their keys; unset: no admin endpoint answers (401).</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>The largest request body accepted (413 beyond it).</summary>
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How many records a journal page returns at most.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+}

@@ -1,0 +1,6 @@
+using System.Text.Json;
+
+namespace Agentic.Server.Api;
+
+/// <summary>The input a waiting execution asked for, and who gives it.</summary>
+public sealed record InputRequest(JsonElement Input, string? Actor);

@@ -1,0 +1,4 @@
+namespace Agentic.Server.Api;
+
+/// <summary>Issue an API key for a tenant (admin); the name says what the key is for.</summary>
+public sealed record IssueKeyRequest(string Name);

@@ -1,0 +1,181 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Agentic.Core.Execution;
+using Agentic.Orleans;
+using Agentic.Runtime.Journal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.Server.Api;
+
+/// <summary>
+/// /v1/lifetimes: the calling tenant's lifetimes. Another tenant's lifetime answers exactly as one that does not
+/// exist (404, same words), so its existence cannot be inferred.
+/// </summary>
+internal static class LifetimeEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var lifetimes = app.MapGroup("/v1/lifetimes").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("lifetimes");
+        lifetimes.MapPost("/", StartAsync);
+        lifetimes.MapGet("/{id}", GetAsync);
+        lifetimes.MapPost("/{id}/pause", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.PauseAsync(a, r)));
+        lifetimes.MapPost("/{id}/resume", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.ResumeAsync(a, r)));
+        lifetimes.MapPost("/{id}/abort", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.AbortAsync(a, r)));
+        lifetimes.MapPost("/{id}/inputs/{executionId}", ProvideInputAsync);
+        lifetimes.MapGet("/{id}/journal", JournalAsync);
+        lifetimes.MapGet("/{id}/events", EventsAsync).Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+    }
+
+    private static async Task<IResult> StartAsync(StartLifetimeRequest request, HttpContext context, IGrainFactory grains)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Graph, "graph");
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Version, "version");
+        var tenant = ApiCaller.Tenant(context);
+        var idempotent = request.IdempotencyKey is { Length: > 0 } key;
+        var id = idempotent ? IdempotentId(tenant, request.IdempotencyKey!) : LifetimeIds.Format(Guid.CreateVersion7());
+        var lifetime = grains.GetGrain<IAgentLifetimeGrain>(id);
+        var input = request.Input is { } json ? PayloadData.FromJson(json.GetRawText()) : null;
+        try
+        {
+            var started = await lifetime.StartPublishedAsync(new StartPublishedLifetimeCommand(request.Graph, request.Version, tenant, input, request.IterationCap));
+            return TypedResults.Created($"/v1/lifetimes/{id}", LifetimeResource.Of(started));
+        }
+        catch (InvalidOperationException ex) when (idempotent && ex.Message.EndsWith("already exists", StringComparison.Ordinal))
+        {
+            // The same key again: the lifetime it started, as it stands now.
+            return TypedResults.Ok(LifetimeResource.Of((await OwnedAsync(id, context, grains)).State));
+        }
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
+        TypedResults.Ok(LifetimeResource.Of((await OwnedAsync(id, context, grains)).State));
+
+    private static async Task<IResult> ControlAsync(string id, ControlRequest? request, HttpContext context, IGrainFactory grains, Func<IAgentLifetimeGrain, string, string?, Task<LifetimeState>> control)
+    {
+        var (lifetime, _) = await OwnedAsync(id, context, grains);
+        return TypedResults.Ok(LifetimeResource.Of(await control(lifetime, Actor(request?.Actor, context), request?.Reason)));
+    }
+
+    private static async Task<IResult> ProvideInputAsync(string id, string executionId, InputRequest request, HttpContext context, IGrainFactory grains)
+    {
+        var (lifetime, _) = await OwnedAsync(id, context, grains);
+        var state = await lifetime.ProvideInputAsync(executionId, PayloadData.FromJson(request.Input.GetRawText()), Actor(request.Actor, context));
+        return TypedResults.Ok(LifetimeResource.Of(state));
+    }
+
+    /// <summary>A page of records from <paramref name="from"/> (1: the start), as the CLI's <c>journal --output json</c> writes them.</summary>
+    private static async Task<IResult> JournalAsync(string id, HttpContext context, IGrainFactory grains, IJournalStore store, IOptions<ApiOptions> options, long from = 1, int limit = 100)
+    {
+        await OwnedAsync(id, context, grains);
+        if (from < 1 || limit < 1 || limit > options.Value.MaxPageSize)
+        {
+            throw new ArgumentException($"from must be at least 1 and limit between 1 and {options.Value.MaxPageSize} (got from={from}, limit={limit})");
+        }
+
+        var records = new List<JournalEntry>(Math.Min(limit, 256));
+        long? next = null;
+        await foreach (var record in store.ReadAsync(id, from, context.RequestAborted))
+        {
+            if (records.Count == limit)
+            {
+                next = record.Sequence;
+                break;
+            }
+
+            records.Add(record);
+        }
+
+        using var buffer = new MemoryStream();
+        await using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("records");
+            JournalJson.WriteRecords(w, records);
+            if (next is { } n)
+            {
+                w.WriteNumber("next", n);
+            }
+            else
+            {
+                w.WriteNull("next");
+            }
+
+            w.WriteEndObject();
+        }
+
+        return TypedResults.Bytes(buffer.ToArray(), "application/json");
+    }
+
+    /// <summary>
+    /// Server-sent events from the lifetime's journal grain: one per record (id: its sequence), the seed's kinds
+    /// (message: started, task, error: a failed or lost attempt, log: a control, done: the end), until the end record.
+    /// A client that reconnects with <c>Last-Event-ID</c> (or <c>?after=</c>) gets what follows it, nothing twice.
+    /// </summary>
+    private static async Task<IResult> EventsAsync(string id, HttpContext context, IGrainFactory grains, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, long? after = null)
+    {
+        await OwnedAsync(id, context, grains);
+        var seen = after ?? (long.TryParse(lastEventId, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : 0);
+        if (seen < 0)
+        {
+            throw new ArgumentException($"the last event id must be a record sequence (0 or more), got {seen}");
+        }
+
+        return TypedResults.ServerSentEvents(Events(grains.GetGrain<IJournalGrain>(id), seen + 1, context.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<ExecutionRefResource>> Events(IJournalGrain journal, long from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var reference in journal.TailAsync(from).WithCancellation(cancellationToken))
+        {
+            yield return new SseItem<ExecutionRefResource>(ExecutionRefResource.Of(reference), EventKind(reference)) { EventId = reference.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (reference.EndsLifetime)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static string EventKind(ExecutionRef reference) => reference.Kind switch
+    {
+        "started" => "message",
+        "ended" => "done",
+        "control" => "log",
+        _ when reference.Phase is "failed" or "lost" => "error",
+        _ => "task",
+    };
+
+    /// <summary>The caller's lifetime, or 404 in the same words whether it does not exist or is another tenant's.</summary>
+    private static async Task<(IAgentLifetimeGrain Lifetime, LifetimeState State)> OwnedAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var lifetime = grains.GetGrain<IAgentLifetimeGrain>(id);
+        LifetimeState state;
+        try
+        {
+            state = await lifetime.InspectAsync();
+        }
+        catch (KeyNotFoundException)
+        {
+            throw NotFound(id);
+        }
+
+        return state.TenantId == ApiCaller.Tenant(context) ? (lifetime, state) : throw NotFound(id);
+    }
+
+    private static KeyNotFoundException NotFound(string id) => new($"lifetime {id} not found");
+
+    private static string Actor(string? given, HttpContext context) => given is { Length: > 0 } ? given : "api:" + ApiCaller.Tenant(context);
+
+    /// <summary>The lifetime id an idempotency key stands for, per tenant (the same key of two tenants: two lifetimes).</summary>
+    private static string IdempotentId(string tenant, string key)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tenant + "\n" + key));
+        return LifetimeIds.Format(new Guid(hash.AsSpan(0, 16)));
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Agentic.Server.Api;
+
+/// <summary>Start a lifetime of a published graph version. The same idempotency key (per tenant) returns the same lifetime.</summary>
+public sealed record StartLifetimeRequest(
+    string Graph,
+    string Version,
+    JsonElement? Input,
+    [property: JsonPropertyName("idempotency_key")] string? IdempotencyKey,
+    [property: JsonPropertyName("iteration_cap")] int? IterationCap);

@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Agentic.Testing;
+
+namespace Agentic.Server.Tests.Api;
+
+/// <summary>The /v1 API over the real server in memory: each endpoint's success and its errors, as problem documents.</summary>
+public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
+
+    private static string Sample(string name) => File.ReadAllText(RepoPaths.Sample(name));
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    private static async Task<JsonElement> StartAsync(HttpClient client, string graph, object? input = null, string? key = null)
+    {
+        var response = await client.PostAsJsonAsync("/v1/lifetimes", new { graph, version = "1.0.0", input, idempotency_key = key });
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<JsonElement> SettledAsync(HttpClient client, string id, params string[] phases)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var lifetime = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}");
+            if (phases.Contains(lifetime.GetProperty("phase").GetString()))
+            {
+                return lifetime;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"lifetime {id} is {lifetime.GetProperty("phase")} after {Patience}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Tenants_AreManagedWithTheAdminKeyOnly_AndKeysAreShownOnce_AndRevokedKeysStopWorking()
+    {
+        using var admin = factory.Admin();
+        var id = "acme-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/v1/tenants", new { id, display_name = "Acme" })).StatusCode);
+        Assert.Contains("exists", (await ProblemAsync(await admin.PostAsJsonAsync("/v1/tenants", new { id }), HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("lowercase", (await ProblemAsync(await admin.PostAsJsonAsync("/v1/tenants", new { id = "Not/Valid" }), HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var issued = await (await admin.PostAsJsonAsync($"/v1/tenants/{id}/keys", new { name = "ci" })).Content.ReadFromJsonAsync<JsonElement>();
+        var secret = issued.GetProperty("secret").GetString()!;
+        Assert.StartsWith("agk_", secret, StringComparison.Ordinal);
+        var tenant = await admin.GetFromJsonAsync<JsonElement>($"/v1/tenants/{id}");
+        Assert.Equal(("Acme", "ci"), (tenant.GetProperty("display_name").GetString(), tenant.GetProperty("keys")[0].GetProperty("name").GetString()));
+        Assert.DoesNotContain(secret, tenant.GetRawText(), StringComparison.Ordinal);
+        await ProblemAsync(await admin.PostAsJsonAsync("/v1/tenants/nobody/keys", new { name = "x" }), HttpStatusCode.NotFound);
+        await ProblemAsync(await admin.GetAsync("/v1/tenants/nobody"), HttpStatusCode.NotFound);
+
+        // A tenant's key is not the admin key, and no key is no key.
+        using var asTenant = factory.As(secret);
+        await ProblemAsync(await asTenant.PostAsJsonAsync("/v1/tenants", new { id = "other" }), HttpStatusCode.Unauthorized);
+        using var anonymous = factory.CreateClient();
+        await ProblemAsync(await anonymous.GetAsync($"/v1/tenants/{id}"), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NotFound, (await asTenant.GetAsync("/v1/graphs/none")).StatusCode); // the key works
+
+        var keyId = issued.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/tenants/{id}/keys/{keyId}")).StatusCode);
+        await ProblemAsync(await admin.DeleteAsync($"/v1/tenants/{id}/keys/{keyId}"), HttpStatusCode.NotFound);
+        await ProblemAsync(await asTenant.GetAsync("/v1/graphs/none"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Graphs_ArePublishedInEveryFormat_AndAPublishedVersionIsImmutable()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        using var _c = client;
+        var published = await client.PostAsync("/v1/graphs", Yaml(Sample("hello")));
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        Assert.Equal("/v1/graphs/hello/1.0.0", published.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/v1/graphs", Yaml(Sample("hello")))).StatusCode); // same content: the same version
+
+        var changed = Sample("hello").Replace("result.count >= 10", "result.count >= 3", StringComparison.Ordinal);
+        Assert.Contains("Bump the version", (await ProblemAsync(await client.PostAsync("/v1/graphs", Yaml(changed)), HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var invalid = await ProblemAsync(await client.PostAsync("/v1/graphs", Yaml("graph: broken\nversion: 1.0.0\nnodes: []\n")), HttpStatusCode.BadRequest);
+        Assert.Contains("AG100", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("application/yaml", (await ProblemAsync(await client.PostAsync("/v1/graphs", new StringContent("x", Encoding.UTF8, "text/plain")), HttpStatusCode.UnsupportedMediaType)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The canonical JSON it stored publishes again as JSON; DOT is read too.
+        var json = await client.GetStringAsync("/v1/graphs/hello/1.0.0");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/v1/graphs", new StringContent(json, Encoding.UTF8, "application/json"))).StatusCode);
+        var dot = "digraph dotted { graph [version=\"1.0.0\"]; a [type=task, impl=echo]; b [type=plan, impl=all]; end [shape=doublecircle]; a -> b; b -> end; }";
+        var fromDot = await client.PostAsync("/v1/graphs", new StringContent(dot, Encoding.UTF8, "text/vnd.graphviz"));
+        Assert.True(fromDot.StatusCode == HttpStatusCode.Created, await fromDot.Content.ReadAsStringAsync());
+
+        var versions = await client.GetFromJsonAsync<JsonElement>("/v1/graphs/hello");
+        Assert.Equal("1.0.0", Assert.Single(versions.EnumerateArray()).GetProperty("version").GetString());
+        await ProblemAsync(await client.GetAsync("/v1/graphs/hello/9.9.9"), HttpStatusCode.NotFound);
+        await ProblemAsync(await client.GetAsync("/v1/graphs/nothing"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ALifetime_StartsFromAPublishedVersion_Once_PerIdempotencyKey_AndItsJournalPagesThrough()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        using var _c = client;
+        await client.PostAsync("/v1/graphs", Yaml(Sample("hello")));
+        await ProblemAsync(await client.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello", version = "2.0.0" }), HttpStatusCode.NotFound);
+        await ProblemAsync(await client.PostAsJsonAsync("/v1/lifetimes", new { version = "1.0.0" }), HttpStatusCode.BadRequest);
+
+        var first = await StartAsync(client, "hello", new { count = 0 }, key: "order-42");
+        var again = await StartAsync(client, "hello", new { count = 5 }, key: "order-42");
+        var id = first.GetProperty("id").GetString()!;
+        Assert.Equal(id, again.GetProperty("id").GetString());
+        var done = await SettledAsync(client, id, "completed");
+        Assert.Equal(10, done.GetProperty("result").GetProperty("count").GetInt32());
+        Assert.NotEqual(id, (await StartAsync(client, "hello", new { count = 0 })).GetProperty("id").GetString());
+
+        var page = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}/journal?from=1&limit=5");
+        Assert.Equal(5, page.GetProperty("records").GetArrayLength());
+        Assert.Equal(6, page.GetProperty("next").GetInt64());
+        Assert.Equal("lifetime_started", page.GetProperty("records")[0].GetProperty("type").GetString());
+        var last = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}/journal?from=20&limit=100");
+        Assert.Equal((3, JsonValueKind.Null), (last.GetProperty("records").GetArrayLength(), last.GetProperty("next").ValueKind));
+        await ProblemAsync(await client.GetAsync($"/v1/lifetimes/{id}/journal?limit=0"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await client.GetAsync($"/v1/lifetimes/{id}/journal?limit=100000"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task ALifetime_IsPausedResumedAndAnswered_AndARefusedTransitionIs409()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        using var _c = client;
+        await client.PostAsync("/v1/graphs", Yaml(Sample("approval")));
+        var id = (await StartAsync(client, "approval")).GetProperty("id").GetString()!;
+        var waiting = await SettledAsync(client, id, "waiting");
+        var awaited = waiting.GetProperty("awaiting")[0].GetProperty("execution_id").GetString();
+
+        var paused = await client.PostAsJsonAsync($"/v1/lifetimes/{id}/pause", new { actor = "ops", reason = "audit" });
+        Assert.Equal("paused", (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phase").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/v1/lifetimes/{id}/resume", null)).StatusCode);
+        await ProblemAsync(await client.PostAsJsonAsync($"/v1/lifetimes/{id}/inputs/{id}.99", new { input = new { ok = true } }), HttpStatusCode.Conflict);
+
+        var answered = await client.PostAsJsonAsync($"/v1/lifetimes/{id}/inputs/{awaited}", new { input = new { ok = true }, actor = "ada" });
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        await SettledAsync(client, id, "completed");
+        await ProblemAsync(await client.PostAsJsonAsync($"/v1/lifetimes/{id}/inputs/{awaited}", new { input = new { ok = false } }), HttpStatusCode.Conflict);
+        await ProblemAsync(await client.PostAsync($"/v1/lifetimes/{id}/abort", null), HttpStatusCode.Conflict);
+
+        var journal = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}/journal");
+        var controls = journal.GetProperty("records").EnumerateArray().Where(r => r.GetProperty("type").GetString() == "lifetime_controlled").ToList();
+        Assert.Equal(("pause", "ops", "audit"), (controls[0].GetProperty("action").GetString(), controls[0].GetProperty("actor").GetString(), controls[0].GetProperty("reason").GetString()));
+        Assert.StartsWith("api:", controls[1].GetProperty("actor").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_AreEveryRecordOnce_InOrder_EndingWithDone_AndResumeAfterTheLastEventId()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        using var _c = client;
+        await client.PostAsync("/v1/graphs", Yaml(Sample("hello")));
+        var id = (await StartAsync(client, "hello", new { count = 0 })).GetProperty("id").GetString()!;
+        using var cancel = new CancellationTokenSource(Patience);
+
+        using var all = await client.GetAsync($"/v1/lifetimes/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal("text/event-stream", all.Content.Headers.ContentType?.MediaType);
+        var events = await SseEvent.ReadAllAsync(all, cancel.Token);
+        Assert.Equal(Enumerable.Range(1, 22).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), events.Select(e => e.Id));
+        Assert.Equal(("message", "done"), (events[0].Event, events[^1].Event));
+        Assert.All(events.Skip(1).SkipLast(1), e => Assert.Equal("task", e.Event));
+        Assert.Equal("completed", JsonDocument.Parse(events[^1].Data).RootElement.GetProperty("phase").GetString());
+
+        // A reconnect after event 7 gets 8.. exactly.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/lifetimes/{id}/events");
+        request.Headers.Add("Last-Event-ID", "7");
+        using var resumed = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal(Enumerable.Range(8, 15).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), (await SseEvent.ReadAllAsync(resumed, cancel.Token)).Select(e => e.Id));
+        await ProblemAsync(await client.GetAsync($"/v1/lifetimes/{id}/events?after=-1", cancel.Token), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task AnotherTenantsLifetimesAndGraphs_AnswerExactlyAsOnesThatDoNotExist()
+    {
+        var (_, owner, _) = await factory.TenantAsync();
+        var (_, other, _) = await factory.TenantAsync();
+        using var _o = owner;
+        using var _x = other;
+        await owner.PostAsync("/v1/graphs", Yaml(Sample("approval")));
+        var id = (await StartAsync(owner, "approval")).GetProperty("id").GetString()!;
+        var awaited = (await SettledAsync(owner, id, "waiting")).GetProperty("awaiting")[0].GetProperty("execution_id").GetString();
+        var missing = "0" + id[1..] == id ? "1" + id[1..] : "0" + id[1..];
+
+        var requests = new (HttpMethod Method, string Path, object? Body)[]
+        {
+            (HttpMethod.Get, "/v1/lifetimes/{0}", null),
+            (HttpMethod.Post, "/v1/lifetimes/{0}/pause", null),
+            (HttpMethod.Post, "/v1/lifetimes/{0}/resume", null),
+            (HttpMethod.Post, "/v1/lifetimes/{0}/abort", null),
+            (HttpMethod.Post, "/v1/lifetimes/{0}/inputs/" + awaited, new { input = new { ok = true } }),
+            (HttpMethod.Get, "/v1/lifetimes/{0}/journal", null),
+            (HttpMethod.Get, "/v1/lifetimes/{0}/events", null),
+        };
+        foreach (var (method, path, body) in requests)
+        {
+            var theirs = await ProblemAsync(await other.SendAsync(new HttpRequestMessage(method, string.Format(System.Globalization.CultureInfo.InvariantCulture, path, id)) { Content = body is null ? null : JsonContent.Create(body) }), HttpStatusCode.NotFound);
+            var none = await ProblemAsync(await other.SendAsync(new HttpRequestMessage(method, string.Format(System.Globalization.CultureInfo.InvariantCulture, path, missing)) { Content = body is null ? null : JsonContent.Create(body) }), HttpStatusCode.NotFound);
+            Assert.Equal(none.GetProperty("detail").GetString()!.Replace(missing, "ID", StringComparison.Ordinal), theirs.GetProperty("detail").GetString()!.Replace(id, "ID", StringComparison.Ordinal));
+        }
+
+        // Graphs: the other tenant sees none of the owner's, and may publish the same name and version as its own.
+        await ProblemAsync(await other.GetAsync("/v1/graphs/approval"), HttpStatusCode.NotFound);
+        await ProblemAsync(await other.GetAsync("/v1/graphs/approval/1.0.0"), HttpStatusCode.NotFound);
+        await ProblemAsync(await other.PostAsJsonAsync("/v1/lifetimes", new { graph = "approval", version = "1.0.0" }), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/v1/graphs", Yaml(Sample("approval").Replace("Publish these", "Ship these", StringComparison.Ordinal)))).StatusCode);
+
+        // Nothing the other tenant tried changed the owner's lifetime.
+        Assert.Equal("waiting", (await owner.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}")).GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimit_Is413_AndEveryTenantEndpointNeedsAKey()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        using var _c = client;
+        var big = new string('x', (int)ApiFactory.MaxRequestBytes + 1);
+        var problem = await ProblemAsync(await client.PostAsync("/v1/graphs", Yaml(big)), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("MaxRequestBytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var anonymous = factory.CreateClient();
+        foreach (var path in new[] { "/v1/graphs/hello", "/v1/lifetimes/x", "/v1/lifetimes/x/journal", "/v1/lifetimes/x/events" })
+        {
+            await ProblemAsync(await anonymous.GetAsync(path), HttpStatusCode.Unauthorized);
+        }
+
+        using var forged = factory.As("agk_" + new string('A', 43));
+        await ProblemAsync(await forged.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello", version = "1.0.0" }), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/v1/openapi.json")).StatusCode);
+    }
+}
