@@ -2,6 +2,7 @@ using System.Net;
 using Agentic.Models.OpenAI;
 using Agentic.Orleans;
 using Agentic.Orleans.Postgres;
+using Agentic.Orleans.Sqlite;
 using Agentic.Runtime.Journal;
 using Agentic.Server.Api;
 using Agentic.Storage.Blobs;
@@ -73,7 +74,8 @@ public static class ServerHost
                     silo.UseAgenticPostgres(connection, settings.Schema);
                     break;
                 case "sqlite":
-                    silo.Services.AddSqliteJournal(o => o.Path = settings.JournalPath);
+                    // The journal and the grain state (graphs, tenants, API keys) in one file: they outlive a restart.
+                    silo.UseAgenticSqlite(settings.JournalPath);
                     silo.UseDevelopmentClustering(new IPEndPoint(advertised, settings.SiloPort));
                     break;
                 case "memory":

@@ -10,14 +10,22 @@ namespace Agentic.Server.Tests.Api;
 /// The server in memory (WebApplicationFactory over its real Program: one silo on its own free ports, the in-memory
 /// journal), with an admin key, and helpers to make tenants and their keys.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
     public const long MaxRequestBytes = 64 * 1024;
 
+    /// <summary>The SQLite journal file to run on; null: the in-memory journal.</summary>
+    protected virtual string? JournalPath => null;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Agentic:Journal", "memory");
+        builder.UseSetting("Agentic:Journal", JournalPath is null ? "memory" : "sqlite");
+        if (JournalPath is { } path)
+        {
+            builder.UseSetting("Agentic:JournalPath", path);
+        }
+
         builder.UseSetting("Agentic:SiloPort", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Agentic:GatewayPort", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Agentic:Server:AdminKey", AdminKey);
