@@ -19,7 +19,7 @@ namespace Agentic.Storage.Postgres;
 /// </summary>
 public sealed class PostgresJournalStore : IPreparingJournalStore
 {
-    private static readonly string[] Migrations = ["001-journal.sql", "002-orleans.sql"];
+    private static readonly string[] Migrations = ["001-journal.sql", "002-orleans.sql", "003-lifetimes-by-tenant.sql"];
     private readonly NpgsqlDataSource _data;
     private readonly IBlobReader? _blobs;
 
@@ -125,17 +125,23 @@ public sealed class PostgresJournalStore : IPreparingJournalStore
         }
     }
 
-    public async ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await using var command = _data.CreateCommand("""
             SELECT lifetime_id, tenant_id, graph_name, graph_version, phase, started_at, ended_at, last_seq, reason
             FROM lifetimes
-            WHERE $1::smallint IS NULL OR phase = $1
-            ORDER BY started_at DESC
-            LIMIT $2
+            WHERE ($1::smallint IS NULL OR phase = $1) AND ($2::text IS NULL OR tenant_id = $2) AND ($3::text IS NULL OR graph_name = $3)
+              AND ($4::timestamptz IS NULL OR (started_at, lifetime_id COLLATE "C") < ($4, $5::text COLLATE "C"))
+            ORDER BY started_at DESC, lifetime_id COLLATE "C" DESC
+            LIMIT $6
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = phase is null ? DBNull.Value : (short)phase.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Phase is null ? DBNull.Value : (short)query.Phase.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.GraphName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.After is null ? DBNull.Value : query.After.StartedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.After?.LifetimeId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
         var list = new List<LifetimeSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -15,7 +15,7 @@ namespace Agentic.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteJournalStore : IPreparingJournalStore
 {
-    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql", "003-tenant-ledgers.sql", "004-no-execution-index.sql"];
+    private static readonly string[] Migrations = ["001-journal.sql", "002-control-and-waits.sql", "003-tenant-ledgers.sql", "004-no-execution-index.sql", "005-lifetimes-by-tenant.sql"];
     private static readonly int SchemaVersion = Migrations.Length;
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -167,20 +167,26 @@ public sealed class SqliteJournalStore : IPreparingJournalStore
         }
     }
 
-    public async ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT l.lifetime_id, l.tenant_id, l.graph_name, l.graph_version, l.phase, l.started_at, l.ended_at, l.reason,
                    (SELECT MAX(seq) FROM journal j WHERE j.lifetime_id = l.lifetime_id)
             FROM lifetimes l
-            WHERE $p IS NULL OR l.phase = $p
-            ORDER BY l.started_at DESC
+            WHERE ($p IS NULL OR l.phase = $p) AND ($t IS NULL OR l.tenant_id = $t) AND ($g IS NULL OR l.graph_name = $g)
+              AND ($at IS NULL OR l.started_at < $at OR (l.started_at = $at AND l.lifetime_id < $aid))
+            ORDER BY l.started_at DESC, l.lifetime_id DESC
             LIMIT $n
             """;
-        command.Parameters.AddWithValue("$p", phase is null ? DBNull.Value : (int)phase.Value);
-        command.Parameters.AddWithValue("$n", limit);
+        command.Parameters.AddWithValue("$p", query.Phase is null ? DBNull.Value : (int)query.Phase.Value);
+        command.Parameters.AddWithValue("$t", (object?)query.TenantId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$g", (object?)query.GraphName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", query.After is null ? DBNull.Value : ToMicros(query.After.StartedAt));
+        command.Parameters.AddWithValue("$aid", (object?)query.After?.LifetimeId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$n", query.Limit);
         var list = new List<LifetimeSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

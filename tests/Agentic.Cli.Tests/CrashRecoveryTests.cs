@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Agentic.Core.Execution;
+using Agentic.Runtime.Journal;
 using Agentic.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 

@@ -21,7 +21,7 @@ internal sealed class AwaitedJournalStore : IJournalStore
 
     public IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken) => _inner.ReadAsync(lifetimeId, fromSequence, cancellationToken);
 
-    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(phase, limit, cancellationToken);
+    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(query, cancellationToken);
 
     public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken) => _inner.ListUnfinishedAsync(cancellationToken);
 

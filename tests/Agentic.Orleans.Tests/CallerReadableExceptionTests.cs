@@ -38,7 +38,7 @@ public sealed class CallerReadableExceptionTests
         public IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken) =>
             throw new DriverSpecificException("the server closed the connection");
 
-        public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(phase, limit, cancellationToken);
+        public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(query, cancellationToken);
 
         public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken) => _inner.ListUnfinishedAsync(cancellationToken);
 

@@ -1,6 +1,7 @@
 using Agentic.Core.Execution;
 using Agentic.Core.Formats;
 using Agentic.Core.Guardrails;
+using Agentic.Runtime.Journal;
 using Orleans.TestingHost;
 
 namespace Agentic.Orleans.Tests;

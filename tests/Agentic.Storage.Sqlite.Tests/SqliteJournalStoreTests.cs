@@ -127,7 +127,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'journal_execution_done') || '/' || (SELECT user_version FROM pragma_user_version)";
-            Assert.Equal("0/4", (string?)await command.ExecuteScalarAsync());
+            Assert.Equal("0/5", (string?)await command.ExecuteScalarAsync());
         }
     }
 

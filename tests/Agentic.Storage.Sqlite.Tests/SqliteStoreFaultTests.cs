@@ -46,7 +46,7 @@ public sealed class SqliteStoreFaultTests : IDisposable
                 await store.DisposeAsync();
             }
 
-            Assert.Equal(4L, UserVersion(path));
+            Assert.Equal(5L, UserVersion(path));
             await using var again = new SqliteJournalStore(new SqliteJournalOptions { Path = path });
             Assert.Equal(openers, (await again.ListLifetimesAsync(null, 100, default)).Count);
         }
@@ -70,7 +70,7 @@ public sealed class SqliteStoreFaultTests : IDisposable
             await store.AppendAsync([TestRecords.Ended("L1", 2)], default);
         }
 
-        Assert.Equal(4L, UserVersion(path));
+        Assert.Equal(5L, UserVersion(path));
         Assert.Equal(0L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'journal_execution%'"));
     }
 
@@ -113,7 +113,7 @@ public sealed class SqliteStoreFaultTests : IDisposable
     public void VersionedFileWithoutJournalTable_IsRefusedAsDamaged()
     {
         var path = Path.Combine(_dir, "damaged.db");
-        Exec(path, "CREATE TABLE lifetimes (lifetime_id TEXT); PRAGMA user_version = 4;");
+        Exec(path, "CREATE TABLE lifetimes (lifetime_id TEXT); PRAGMA user_version = 5;");
 
         var ex = Assert.Throws<JournalOpenException>(() => new SqliteJournalStore(new SqliteJournalOptions { Path = path }));
 

@@ -48,12 +48,12 @@ public abstract class JournalStoreConformance : IAsyncLifetime
 
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
 
-    private static LifetimeStartedEntry Start(string id, int minute = 0, string graph = "g", string hash = "h") => new()
+    private static LifetimeStartedEntry Start(string id, int minute = 0, string graph = "g", string hash = "h", string tenant = "acme") => new()
     {
         LifetimeId = id,
         Sequence = 1,
         RecordedAt = T0.AddMinutes(minute),
-        TenantId = "acme",
+        TenantId = tenant,
         GraphName = graph,
         GraphVersion = "1.0.0",
         GraphHash = hash,
@@ -223,6 +223,38 @@ public abstract class JournalStoreConformance : IAsyncLifetime
         Assert.Equal(["waiting"], (await store.ListLifetimesAsync(ExecutionPhase.Waiting, 100, default)).Select(l => l.LifetimeId));
         Assert.Equal(["resumed", "failed"], (await store.ListLifetimesAsync(null, 2, default)).Select(l => l.LifetimeId));
         Assert.Equal(["running", "waiting", "paused", "resumed"], await store.ListUnfinishedAsync(default));
+    }
+
+    [Fact]
+    public async Task Listing_ByTenantAndGraph_PagesWithACursor_WithoutSkippingOrRepeatingLifetimesThatStartedAtOnce()
+    {
+        var store = await Store();
+        // Three of acme's start in the same minute: the id orders them, so a page boundary among them is stable.
+        await store.AppendAsync(
+        [
+            Start("a1", 1), Start("a2", 2, graph: "other"), Start("a3", 3), Start("a4", 3), Start("a5", 3), Start("a6", 4),
+            Start("g1", 2, tenant: "globex"), Start("g2", 5, tenant: "globex"),
+        ], default);
+
+        var pages = new List<string[]>();
+        LifetimeCursor? after = null;
+        while (true)
+        {
+            var page = await store.ListLifetimesAsync(new LifetimeQuery { TenantId = "acme", After = after, Limit = 2 }, default);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            pages.Add(page.Select(l => l.LifetimeId).ToArray());
+            after = LifetimeCursor.Of(page[^1]);
+        }
+
+        Assert.Equal([["a6", "a5"], ["a4", "a3"], ["a2", "a1"]], pages);
+        Assert.Equal(["a6", "a5", "a4", "a3", "a1"], (await store.ListLifetimesAsync(new LifetimeQuery { TenantId = "acme", GraphName = "g" }, default)).Select(l => l.LifetimeId));
+        Assert.Equal(["g2", "g1"], (await store.ListLifetimesAsync(new LifetimeQuery { TenantId = "globex" }, default)).Select(l => l.LifetimeId));
+        Assert.Empty(await store.ListLifetimesAsync(new LifetimeQuery { TenantId = "initech" }, default));
+        Assert.Equal(["g1", "a2", "a1"], (await store.ListLifetimesAsync(new LifetimeQuery { After = new LifetimeCursor(T0.AddMinutes(3), "a3") }, default)).Select(l => l.LifetimeId));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class PostgresJournalStoreTests(PostgresServer server)
         var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Open())));
         try
         {
-            Assert.Equal(2L, await Sql<long>("SELECT COUNT(*) FROM agentic_migrations"));
+            Assert.Equal(3L, await Sql<long>("SELECT COUNT(*) FROM agentic_migrations"));
             Assert.Equal("001-journal.sql", await Sql<string>("SELECT name FROM agentic_migrations WHERE version = 1"));
             await stores[3].AppendAsync([TestRecords.Started("M1", 1)], default);
             Assert.Single(await stores[5].ReadAsync("M1", 1, default).ToListAsync());
@@ -69,8 +69,8 @@ public sealed class PostgresJournalStoreTests(PostgresServer server)
 
         var ex = Assert.Throws<JournalOpenException>(() => Open());
 
-        Assert.Contains("has schema version 99, newer than this build understands (2)", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(3L, await Sql<long>("SELECT COUNT(*) FROM agentic_migrations"));
+        Assert.Contains("has schema version 99, newer than this build understands (3)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(4L, await Sql<long>("SELECT COUNT(*) FROM agentic_migrations"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Agentic.Core.Execution;
+using Agentic.Runtime.Journal;
 using Spectre.Console;
 
 namespace Agentic.Cli.Commands;

@@ -17,8 +17,8 @@ public interface IJournalStore : IAsyncDisposable
     /// <summary>A lifetime's records in sequence order, from <paramref name="fromSequence"/>.</summary>
     IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken);
 
-    /// <summary>Lifetimes known to the store, newest first, optionally filtered by phase.</summary>
-    ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken);
+    /// <summary>Lifetimes known to the store, newest first (by start, then id descending), as <paramref name="query"/> filters and pages them.</summary>
+    ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken);
 
     /// <summary>Ids of lifetimes without an end record (running, waiting or paused, or cut off by a crash), oldest first.</summary>
     ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken);

@@ -111,8 +111,10 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
         }
     }
 
-    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        var phase = query.Phase;
         var list = new List<LifetimeSummary>();
         foreach (var journal in _journals.Values)
         {
@@ -130,14 +132,17 @@ public sealed class InMemoryJournalStore : ISynchronousJournalStore
                     p = LifetimeProjection.PhaseAfter(entry) ?? p;
                 }
 
-                if (phase is null || phase == p)
+                if ((phase is null || phase == p) && (query.TenantId is null || query.TenantId == start.TenantId) && (query.GraphName is null || query.GraphName == start.GraphName))
                 {
                     list.Add(new LifetimeSummary(start.LifetimeId, start.TenantId, start.GraphName, start.GraphVersion, p, start.RecordedAt, end?.RecordedAt, journal.Entries[^1].Sequence, end?.Reason));
                 }
             }
         }
 
-        IReadOnlyList<LifetimeSummary> result = list.OrderByDescending(s => s.StartedAt).Take(limit).ToList();
+        IReadOnlyList<LifetimeSummary> result = list
+            .Where(s => query.After is null || query.After.Precedes(s))
+            .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.LifetimeId, StringComparer.Ordinal)
+            .Take(query.Limit).ToList();
         return ValueTask.FromResult(result);
     }
 

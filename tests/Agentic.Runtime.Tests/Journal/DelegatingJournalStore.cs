@@ -17,7 +17,7 @@ internal abstract class DelegatingJournalStore : IJournalStore
 
     public IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken) => Inner.ReadAsync(lifetimeId, fromSequence, cancellationToken);
 
-    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(ExecutionPhase? phase, int limit, CancellationToken cancellationToken) => Inner.ListLifetimesAsync(phase, limit, cancellationToken);
+    public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken) => Inner.ListLifetimesAsync(query, cancellationToken);
 
     public ValueTask<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken) => Inner.ListUnfinishedAsync(cancellationToken);
 
