@@ -24,7 +24,10 @@ internal static class LifetimeEndpoints
     {
         var lifetimes = app.MapGroup("/v1/lifetimes").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("lifetimes");
         lifetimes.MapPost("/", StartAsync);
+        lifetimes.MapGet("/", ListAsync);
         lifetimes.MapGet("/{id}", GetAsync);
+        lifetimes.MapPost("/{id}/fork", ForkAsync);
+        lifetimes.MapGet("/{id}/replay", ReplayAsync);
         lifetimes.MapPost("/{id}/pause", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.PauseAsync(a, r)));
         lifetimes.MapPost("/{id}/resume", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.ResumeAsync(a, r)));
         lifetimes.MapPost("/{id}/abort", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.AbortAsync(a, r)));
@@ -52,6 +55,68 @@ internal static class LifetimeEndpoints
             // The same key again: the lifetime it started, as it stands now.
             return TypedResults.Ok(LifetimeResource.Of((await OwnedAsync(id, context, grains)).State));
         }
+    }
+
+    /// <summary>The caller's lifetimes, newest first, by page: <c>next</c> is the cursor of the following page (null: the last).</summary>
+    private static async Task<IResult> ListAsync(HttpContext context, IJournalStore store, IOptions<ApiOptions> options, string? phase = null, string? graph = null, int limit = 50, string? cursor = null)
+    {
+        if (limit < 1 || limit > options.Value.MaxPageSize)
+        {
+            throw new ArgumentException($"limit must be between 1 and {options.Value.MaxPageSize} (got {limit})");
+        }
+
+        ExecutionPhase? byPhase = phase is null ? null : Enum.GetValues<ExecutionPhase>().FirstOrDefault(p => p.ToWireName() == phase) is var parsed && parsed.ToWireName() == phase
+            ? parsed
+            : throw new ArgumentException($"phase '{phase}' is not one of {string.Join(", ", Enum.GetValues<ExecutionPhase>().Select(p => p.ToWireName()))}");
+        var page = await store.ListLifetimesAsync(
+            new LifetimeQuery { TenantId = ApiCaller.Tenant(context), Phase = byPhase, GraphName = graph, After = cursor is null ? null : ListCursor.Decode(cursor), Limit = limit },
+            context.RequestAborted);
+        return TypedResults.Ok(new
+        {
+            lifetimes = page.Select(l => new
+            {
+                id = l.LifetimeId,
+                graph = l.GraphName,
+                version = l.GraphVersion,
+                phase = l.Phase.ToWireName(),
+                started_at = l.StartedAt,
+                ended_at = l.EndedAt,
+                last_sequence = l.LastSequence,
+                reason = l.Reason,
+            }),
+            next = page.Count == limit ? ListCursor.Encode(LifetimeCursor.Of(page[^1])) : null,
+        });
+    }
+
+    /// <summary>A new lifetime (the caller's) that continues the caller's lifetime <paramref name="id"/> from a record of it.</summary>
+    private static async Task<IResult> ForkAsync(string id, ForkRequest request, HttpContext context, IGrainFactory grains)
+    {
+        await OwnedAsync(id, context, grains);
+        var forkId = LifetimeIds.Format(Guid.CreateVersion7());
+        var fork = await grains.GetGrain<IAgentLifetimeGrain>(forkId).ForkAsync(id, request.FromSequence);
+        return TypedResults.Created($"/v1/lifetimes/{forkId}", LifetimeResource.Of(fork));
+    }
+
+    /// <summary>Replays the journal without running a node: whether every record follows from the ones before it.</summary>
+    private static async Task<IResult> ReplayAsync(string id, HttpContext context, IGrainFactory grains, IJournalStore store)
+    {
+        await OwnedAsync(id, context, grains);
+        var records = new List<JournalEntry>();
+        await foreach (var record in store.ReadAsync(id, 1, context.RequestAborted))
+        {
+            records.Add(record);
+        }
+
+        var report = JournalReplay.Replay(records);
+        return TypedResults.Ok(new
+        {
+            identical = report.Identical,
+            records = report.Records,
+            phase = report.Phase.ToWireName(),
+            executions = report.Executions,
+            iterations = report.Iterations,
+            divergence = report.Divergence?.Message,
+        });
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>

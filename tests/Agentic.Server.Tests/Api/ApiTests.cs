@@ -135,6 +135,41 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Lifetimes_AreListedNewestFirst_ByPage_AndFiltered_AndForkedAndReplayed()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        using var _c = client;
+        await client.PostAsync("/v1/graphs", Yaml(Sample("hello")));
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await StartAsync(client, "hello", new { count = 0 })).GetProperty("id").GetString()!);
+            await SettledAsync(client, ids[^1], "completed");
+        }
+
+        var first = await client.GetFromJsonAsync<JsonElement>("/v1/lifetimes?limit=2");
+        var next = first.GetProperty("next").GetString();
+        var second = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes?limit=2&cursor={next}");
+        var listed = first.GetProperty("lifetimes").EnumerateArray().Concat(second.GetProperty("lifetimes").EnumerateArray()).Select(l => l.GetProperty("id").GetString()).ToList();
+        Assert.Equal(Enumerable.Reverse(ids), listed);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>("/v1/lifetimes?phase=completed&graph=hello")).GetProperty("lifetimes").GetArrayLength());
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/v1/lifetimes?phase=waiting")).GetProperty("lifetimes").GetArrayLength());
+        Assert.Contains("completed", (await ProblemAsync(await client.GetAsync("/v1/lifetimes?phase=done"), HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ProblemAsync(await client.GetAsync("/v1/lifetimes?cursor=bm9wZQ"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await client.GetAsync("/v1/lifetimes?limit=0"), HttpStatusCode.BadRequest);
+
+        // A fork of the first lifetime from its 4th record runs on to the same end; both replay identically.
+        var fork = await client.PostAsJsonAsync($"/v1/lifetimes/{ids[0]}/fork", new { from_sequence = 4 });
+        Assert.Equal(HttpStatusCode.Created, fork.StatusCode);
+        var forkId = (await fork.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(10, (await SettledAsync(client, forkId, "completed")).GetProperty("result").GetProperty("count").GetInt32());
+        var replay = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{forkId}/replay");
+        Assert.Equal((true, 22L), (replay.GetProperty("identical").GetBoolean(), replay.GetProperty("records").GetInt64()));
+        await ProblemAsync(await client.PostAsJsonAsync($"/v1/lifetimes/{ids[0]}/fork", new { from_sequence = 999 }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task ALifetime_IsPausedResumedAndAnswered_AndARefusedTransitionIs409()
     {
         var (_, client, _) = await factory.TenantAsync();
@@ -207,6 +242,8 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             (HttpMethod.Post, "/v1/lifetimes/{0}/inputs/" + awaited, new { input = new { ok = true } }),
             (HttpMethod.Get, "/v1/lifetimes/{0}/journal", null),
             (HttpMethod.Get, "/v1/lifetimes/{0}/events", null),
+            (HttpMethod.Post, "/v1/lifetimes/{0}/fork", new { from_sequence = 2 }),
+            (HttpMethod.Get, "/v1/lifetimes/{0}/replay", null),
         };
         foreach (var (method, path, body) in requests)
         {
@@ -220,6 +257,9 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await ProblemAsync(await other.GetAsync("/v1/graphs/approval/1.0.0"), HttpStatusCode.NotFound);
         await ProblemAsync(await other.PostAsJsonAsync("/v1/lifetimes", new { graph = "approval", version = "1.0.0" }), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/v1/graphs", Yaml(Sample("approval").Replace("Publish these", "Ship these", StringComparison.Ordinal)))).StatusCode);
+
+        // Nor do they show in its listing.
+        Assert.DoesNotContain(id, (await other.GetStringAsync("/v1/lifetimes")), StringComparison.Ordinal);
 
         // Nothing the other tenant tried changed the owner's lifetime.
         Assert.Equal("waiting", (await owner.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}")).GetProperty("phase").GetString());
