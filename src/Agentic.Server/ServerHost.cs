@@ -113,6 +113,7 @@ public static class ServerHost
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiProblems>();
         builder.Services.AddOpenApi("v1");
+        builder.Services.AddTenantRateLimits(api);
         builder.Services.AddHealthChecks()
             .AddCheck<SiloJoinedCheck>("silo", tags: ["ready"])
             .AddCheck<JournalReachableCheck>("journal", tags: ["ready"]);
@@ -123,6 +124,7 @@ public static class ServerHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimit>();
+        app.UseTenantRateLimits();
         app.MapOpenApi("/v1/openapi.json");
         TenantEndpoints.Map(app);
         GraphEndpoints.Map(app);

@@ -13,4 +13,10 @@ public sealed class ApiOptions
 
     /// <summary>How many records a journal page returns at most.</summary>
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Requests per second each tenant may make on average (a token bucket per tenant; 0: no limit).</summary>
+    public int RequestsPerSecond { get; set; } = 200;
+
+    /// <summary>How many requests a tenant may make at once above the average (the bucket's size).</summary>
+    public int RequestBurst { get; set; } = 400;
 }

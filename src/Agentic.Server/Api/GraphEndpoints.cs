@@ -11,7 +11,7 @@ internal static class GraphEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var graphs = app.MapGroup("/v1/graphs").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("graphs");
+        var graphs = app.MapGroup("/v1/graphs").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("graphs").RequireRateLimiting(TenantRateLimits.Policy);
         graphs.MapPost("/", PublishAsync).WithDescription("The body is the graph: application/yaml, application/json (canonical) or text/vnd.graphviz (DOT).");
         graphs.MapGet("/{name}", ListAsync);
         graphs.MapGet("/{name}/{version}", GetAsync);

@@ -22,7 +22,7 @@ internal static class LifetimeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var lifetimes = app.MapGroup("/v1/lifetimes").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("lifetimes");
+        var lifetimes = app.MapGroup("/v1/lifetimes").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("lifetimes").RequireRateLimiting(TenantRateLimits.Policy);
         lifetimes.MapPost("/", StartAsync);
         lifetimes.MapGet("/", ListAsync);
         lifetimes.MapGet("/{id}", GetAsync);

@@ -10,7 +10,7 @@ internal static class TenantEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var tenants = app.MapGroup("/v1/tenants").AddEndpointFilter(ApiAuthentication.RequireAdmin).WithTags("tenants");
+        var tenants = app.MapGroup("/v1/tenants").AddEndpointFilter(ApiAuthentication.RequireAdmin).WithTags("tenants").RequireRateLimiting(TenantRateLimits.Policy);
         tenants.MapPost("/", CreateAsync);
         tenants.MapGet("/{id}", GetAsync);
         tenants.MapPost("/{id}/keys", IssueKeyAsync);

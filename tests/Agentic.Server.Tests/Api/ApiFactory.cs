@@ -18,6 +18,9 @@ public class ApiFactory : WebApplicationFactory<Program>
     /// <summary>The SQLite journal file to run on; null: the in-memory journal.</summary>
     protected virtual string? JournalPath => null;
 
+    /// <summary>Settings a derived factory adds (or overrides).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Agentic:Journal", JournalPath is null ? "memory" : "sqlite");
@@ -30,6 +33,10 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Agentic:GatewayPort", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Agentic:Server:AdminKey", AdminKey);
         builder.UseSetting("Agentic:Server:MaxRequestBytes", MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
     }
 
     public HttpClient Admin() => As(AdminKey);
