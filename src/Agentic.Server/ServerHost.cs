@@ -129,6 +129,7 @@ public static class ServerHost
         TenantEndpoints.Map(app);
         GraphEndpoints.Map(app);
         LifetimeEndpoints.Map(app);
+        UsageEndpoints.Map(app);
         return app;
     }
 }

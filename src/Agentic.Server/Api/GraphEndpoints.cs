@@ -15,6 +15,7 @@ internal static class GraphEndpoints
         graphs.MapPost("/", PublishAsync).WithDescription("The body is the graph: application/yaml, application/json (canonical) or text/vnd.graphviz (DOT).");
         graphs.MapGet("/{name}", ListAsync);
         graphs.MapGet("/{name}/{version}", GetAsync);
+        graphs.MapGet("/{name}/{version}/mermaid", RenderAsync);
     }
 
     /// <summary>The body is the graph: YAML, canonical JSON or DOT, by its content type.</summary>
@@ -52,6 +53,14 @@ internal static class GraphEndpoints
         var published = await grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(ApiCaller.Tenant(context), name)).GetAsync(version)
             ?? throw new KeyNotFoundException($"graph '{name}' version {version} is not published");
         return TypedResults.Text(published.GraphJson, "application/json");
+    }
+
+    /// <summary>The version drawn as a Mermaid flowchart (text/vnd.mermaid).</summary>
+    private static async Task<IResult> RenderAsync(string name, string version, HttpContext context, IGrainFactory grains)
+    {
+        var published = await grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(ApiCaller.Tenant(context), name)).GetAsync(version)
+            ?? throw new KeyNotFoundException($"graph '{name}' version {version} is not published");
+        return TypedResults.Text(MermaidRenderer.Render(GraphReader.Parse(published.GraphJson, "graph.json")), "text/vnd.mermaid");
     }
 
     private static object Summary(PublishedGraph g) => new { name = g.Name, version = g.Version, hash = g.Hash, published_at = g.PublishedAt };

@@ -222,6 +222,45 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Usage_IsTheTenantsSpendByNodeAndModel_AndPoliciesAreCheckedBeforeUse_AndAGraphIsDrawn()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        var (_, other, _) = await factory.TenantAsync();
+        using var _c = client;
+        using var _o = other;
+        const string Asking = """
+            graph: asking
+            version: 1.0.0
+            nodes:
+              - { name: ask,  kind: task, type: llm, config: { provider: echo, model: m, prompt: "hello {{input.n}}" } }
+              - { name: done, kind: plan, type: all }
+            edges:
+              - { from: ask, to: done }
+              - { from: done, to: end, kind: final }
+            """;
+        await client.PostAsync("/v1/graphs", Yaml(Asking));
+        var id = (await StartAsync(client, "asking", new { n = 1 })).GetProperty("id").GetString()!;
+        var spent = (await SettledAsync(client, id, "completed")).GetProperty("tokens_used").GetInt64();
+        Assert.True(spent > 0);
+
+        var usage = await client.GetFromJsonAsync<JsonElement>("/v1/usage");
+        var line = Assert.Single(usage.GetProperty("by_node").EnumerateArray());
+        Assert.Equal(("ask", "m", spent), (line.GetProperty("node").GetString(), line.GetProperty("model").GetString(), line.GetProperty("tokens_used").GetInt64()));
+        Assert.Equal(spent, usage.GetProperty("tokens_used").GetInt64());
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/v1/usage")).GetProperty("tokens_used").GetInt64());
+
+        var valid = await client.PostAsync("/v1/policies/validate", Yaml("policies:\n  - { name: budget, scope: tenant, when: \"sum(tokens_used) >= 1000\", action: abort_lifetime }\n"));
+        Assert.Equal("budget", (await valid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("policies")[0].GetProperty("name").GetString());
+        var invalid = await ProblemAsync(await client.PostAsync("/v1/policies/validate", Yaml("policies:\n  - { name: x, scope: planet, when: \"true\", action: abort_lifetime }\n")), HttpStatusCode.BadRequest);
+        Assert.Contains("policies.yaml:2", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var drawn = await client.GetAsync("/v1/graphs/asking/1.0.0/mermaid");
+        Assert.Equal("text/vnd.mermaid", drawn.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("ask", await drawn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await ProblemAsync(await other.GetAsync("/v1/graphs/asking/1.0.0/mermaid"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task AnotherTenantsLifetimesAndGraphs_AnswerExactlyAsOnesThatDoNotExist()
     {
         var (_, owner, _) = await factory.TenantAsync();
