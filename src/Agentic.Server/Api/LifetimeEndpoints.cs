@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Agentic.Client;
 using Agentic.Core.Execution;
 using Agentic.Orleans;
 using Agentic.Runtime.Journal;
@@ -48,12 +49,12 @@ internal static class LifetimeEndpoints
         try
         {
             var started = await lifetime.StartPublishedAsync(new StartPublishedLifetimeCommand(request.Graph, request.Version, tenant, input, request.IterationCap));
-            return TypedResults.Created($"/v1/lifetimes/{id}", LifetimeResource.Of(started));
+            return TypedResults.Created($"/v1/lifetimes/{id}", ApiResources.Lifetime(started));
         }
         catch (InvalidOperationException ex) when (idempotent && ex.Message.EndsWith("already exists", StringComparison.Ordinal))
         {
             // The same key again: the lifetime it started, as it stands now.
-            return TypedResults.Ok(LifetimeResource.Of((await OwnedAsync(id, context, grains)).State));
+            return TypedResults.Ok(ApiResources.Lifetime((await OwnedAsync(id, context, grains)).State));
         }
     }
 
@@ -94,7 +95,7 @@ internal static class LifetimeEndpoints
         await OwnedAsync(id, context, grains);
         var forkId = LifetimeIds.Format(Guid.CreateVersion7());
         var fork = await grains.GetGrain<IAgentLifetimeGrain>(forkId).ForkAsync(id, request.FromSequence);
-        return TypedResults.Created($"/v1/lifetimes/{forkId}", LifetimeResource.Of(fork));
+        return TypedResults.Created($"/v1/lifetimes/{forkId}", ApiResources.Lifetime(fork));
     }
 
     /// <summary>Replays the journal without running a node: whether every record follows from the ones before it.</summary>
@@ -120,19 +121,19 @@ internal static class LifetimeEndpoints
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
-        TypedResults.Ok(LifetimeResource.Of((await OwnedAsync(id, context, grains)).State));
+        TypedResults.Ok(ApiResources.Lifetime((await OwnedAsync(id, context, grains)).State));
 
     private static async Task<IResult> ControlAsync(string id, ControlRequest? request, HttpContext context, IGrainFactory grains, Func<IAgentLifetimeGrain, string, string?, Task<LifetimeState>> control)
     {
         var (lifetime, _) = await OwnedAsync(id, context, grains);
-        return TypedResults.Ok(LifetimeResource.Of(await control(lifetime, Actor(request?.Actor, context), request?.Reason)));
+        return TypedResults.Ok(ApiResources.Lifetime(await control(lifetime, Actor(request?.Actor, context), request?.Reason)));
     }
 
     private static async Task<IResult> ProvideInputAsync(string id, string executionId, InputRequest request, HttpContext context, IGrainFactory grains)
     {
         var (lifetime, _) = await OwnedAsync(id, context, grains);
         var state = await lifetime.ProvideInputAsync(executionId, PayloadData.FromJson(request.Input.GetRawText()), Actor(request.Actor, context));
-        return TypedResults.Ok(LifetimeResource.Of(state));
+        return TypedResults.Ok(ApiResources.Lifetime(state));
     }
 
     /// <summary>A page of records from <paramref name="from"/> (1: the start), as the CLI's <c>journal --output json</c> writes them.</summary>
@@ -199,7 +200,7 @@ internal static class LifetimeEndpoints
     {
         await foreach (var reference in journal.TailAsync(from).WithCancellation(cancellationToken))
         {
-            yield return new SseItem<ExecutionRefResource>(ExecutionRefResource.Of(reference), EventKind(reference)) { EventId = reference.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            yield return new SseItem<ExecutionRefResource>(ApiResources.Event(reference), EventKind(reference)) { EventId = reference.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             if (reference.EndsLifetime)
             {
                 yield break;

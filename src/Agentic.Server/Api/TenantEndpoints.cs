@@ -1,3 +1,4 @@
+using Agentic.Client;
 using Agentic.Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

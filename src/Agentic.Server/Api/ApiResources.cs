@@ -1,26 +1,13 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Agentic.Client;
 using Agentic.Orleans;
 
 namespace Agentic.Server.Api;
 
-/// <summary>A lifetime as the API shows it.</summary>
-public sealed record LifetimeResource(
-    string Id,
-    string Graph,
-    string Version,
-    [property: JsonPropertyName("graph_hash")] string GraphHash,
-    string Phase,
-    [property: JsonPropertyName("last_sequence")] long LastSequence,
-    long Executions,
-    int Iterations,
-    JsonElement? Result,
-    string? Reason,
-    IReadOnlyList<AwaitedResource> Awaiting,
-    [property: JsonPropertyName("tokens_used")] long TokensUsed,
-    [property: JsonPropertyName("cost_usd")] double CostUsd)
+/// <summary>The grains' answers as the API's resources (<see cref="Agentic.Client"/> holds their shapes).</summary>
+internal static class ApiResources
 {
-    internal static LifetimeResource Of(LifetimeState s) => new(
+    public static LifetimeResource Lifetime(LifetimeState s) => new(
         s.LifetimeId,
         s.GraphName,
         s.GraphVersion,
@@ -34,6 +21,8 @@ public sealed record LifetimeResource(
         s.Awaiting.Select(a => new AwaitedResource(a.ExecutionId, a.NodeName, a.Phase, Json(a.Prompt))).ToList(),
         s.TokensUsed,
         s.CostUsd);
+
+    public static ExecutionRefResource Event(ExecutionRef r) => new(r.LifetimeId, r.Sequence, r.Kind, r.ExecutionId, r.Node, r.Phase, r.TokensUsed, r.CostUsd, r.RecordedAt);
 
     private static JsonElement? Json(PayloadData? payload) => payload switch
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Agentic.Server.Api;
+namespace Agentic.Client;
 
 /// <summary>An execution a lifetime waits on (a human input) or runs now.</summary>
 public sealed record AwaitedResource([property: JsonPropertyName("execution_id")] string ExecutionId, string Node, string Phase, JsonElement? Prompt);

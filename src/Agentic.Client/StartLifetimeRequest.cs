@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Agentic.Server.Api;
+namespace Agentic.Client;
 
 /// <summary>Start a lifetime of a published graph version. The same idempotency key (per tenant) returns the same lifetime.</summary>
 public sealed record StartLifetimeRequest(

@@ -1,0 +1,201 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Agentic.Client;
+
+/// <summary>
+/// A typed client of the Agentic server's /v1 API for one tenant (its API key). Refusals throw
+/// <see cref="AgenticApiException"/> with the problem document's words. Events are followed across dropped
+/// connections: the client reconnects with the last event id, so it sees every record once.
+/// </summary>
+public sealed class AgenticClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+
+    /// <summary>A client over <paramref name="http"/>, whose base address and authorization the caller set.</summary>
+    public AgenticClient(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+    }
+
+    /// <summary>A client of the server at <paramref name="server"/> with the tenant key <paramref name="apiKey"/>.</summary>
+    public AgenticClient(Uri server, string apiKey)
+        : this(new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan })
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        _ownsHttp = true;
+    }
+
+    /// <summary>Publishes a graph in its text form; <paramref name="mediaType"/>: application/yaml, application/json or text/vnd.graphviz.</summary>
+    public async Task<PublishedGraphResource> PublishGraphAsync(string text, string mediaType = "application/yaml", CancellationToken cancellationToken = default)
+    {
+        using var content = new StringContent(text, Encoding.UTF8, mediaType);
+        using var response = await _http.PostAsync(new Uri("v1/graphs", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<PublishedGraphResource>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LifetimeResource> StartAsync(StartLifetimeRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri("v1/lifetimes", UriKind.Relative), request, Json, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<LifetimeResource>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LifetimeResource> GetAsync(string lifetimeId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(Path(lifetimeId), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<LifetimeResource>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<LifetimeResource> PauseAsync(string lifetimeId, string? actor = null, string? reason = null, CancellationToken cancellationToken = default) =>
+        PostAsync(Path(lifetimeId, "pause"), new ControlRequest(actor, reason), cancellationToken);
+
+    public Task<LifetimeResource> ResumeAsync(string lifetimeId, string? actor = null, string? reason = null, CancellationToken cancellationToken = default) =>
+        PostAsync(Path(lifetimeId, "resume"), new ControlRequest(actor, reason), cancellationToken);
+
+    public Task<LifetimeResource> AbortAsync(string lifetimeId, string? actor = null, string? reason = null, CancellationToken cancellationToken = default) =>
+        PostAsync(Path(lifetimeId, "abort"), new ControlRequest(actor, reason), cancellationToken);
+
+    public Task<LifetimeResource> ProvideInputAsync(string lifetimeId, string executionId, JsonElement input, string? actor = null, CancellationToken cancellationToken = default) =>
+        PostAsync(Path(lifetimeId, "inputs/" + Uri.EscapeDataString(executionId)), new InputRequest(input, actor), cancellationToken);
+
+    /// <summary>
+    /// The lifetime's events after <paramref name="afterSequence"/> (0: from its start) until its end, reconnecting
+    /// with the last event id when the connection drops (a refusal, such as 404, is thrown instead).
+    /// </summary>
+    public async IAsyncEnumerable<LifetimeEvent> EventsAsync(string lifetimeId, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var last = afterSequence;
+        for (var failures = 0; ; )
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Path(lifetimeId, "events"));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (last > 0)
+            {
+                request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException) when (++failures < 5)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * failures), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            using (response)
+            {
+                await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                var events = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using (events.ConfigureAwait(false))
+                {
+                    while (true)
+                    {
+                        SseItem<string> item;
+                        try
+                        {
+                            if (!await events.MoveNextAsync().ConfigureAwait(false))
+                            {
+                                break;
+                            }
+
+                            item = events.Current;
+                        }
+                        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                        {
+                            break; // dropped: reconnect after the last event seen
+                        }
+
+                        var record = JsonSerializer.Deserialize<ExecutionRefResource>(item.Data, Json)
+                            ?? throw new AgenticApiException($"event {item.EventId} of lifetime {lifetimeId} has no record");
+                        if (record.Sequence <= last)
+                        {
+                            continue;
+                        }
+
+                        last = record.Sequence;
+                        failures = 0;
+                        var evt = new LifetimeEvent(item.EventType, record);
+                        yield return evt;
+                        if (evt.IsDone)
+                        {
+                            yield break;
+                        }
+                    }
+                }
+            }
+
+            if (++failures >= 5)
+            {
+                throw new AgenticApiException($"the event stream of lifetime {lifetimeId} kept closing before its end (last event {last})");
+            }
+        }
+    }
+
+    /// <summary>Follows the lifetime's events to its end, then returns it as it ended.</summary>
+    public async Task<LifetimeResource> WaitAsync(string lifetimeId, CancellationToken cancellationToken = default)
+    {
+        await foreach (var _ in EventsAsync(lifetimeId, 0, cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return await GetAsync(lifetimeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static Uri Path(string lifetimeId, string? action = null) =>
+        new("v1/lifetimes/" + Uri.EscapeDataString(lifetimeId) + (action is null ? string.Empty : "/" + action), UriKind.Relative);
+
+    private async Task<LifetimeResource> PostAsync<TBody>(Uri path, TBody body, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body, Json, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<LifetimeResource>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new AgenticApiException($"{(int)response.StatusCode}: the server answered without a body");
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        string? title = null, detail = null;
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
+            title = problem.TryGetProperty("title", out var t) ? t.GetString() : null;
+            detail = problem.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's page): the status says enough.
+        }
+
+        throw new AgenticApiException(response.StatusCode, title, detail);
+    }
+}
