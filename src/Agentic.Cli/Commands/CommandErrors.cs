@@ -49,6 +49,15 @@ internal static class CommandErrors
         {
             return io.Fail(ExitCodes.JournalUnusable, ex is Microsoft.Data.Sqlite.SqliteException sqlite ? $"the journal database failed: {sqlite.Message}" : ex.Message);
         }
+        catch (Agentic.Client.AgenticApiException ex)
+        {
+            // The server's refusal, in its words: a request the server refuses is the user's to fix.
+            return io.Fail(ex.Status is System.Net.HttpStatusCode.InternalServerError or System.Net.HttpStatusCode.ServiceUnavailable ? ExitCodes.InternalError : ExitCodes.InvalidInput, "server: " + ex.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            return io.Fail(ExitCodes.InvalidInput, $"server unreachable: {ex.Message}");
+        }
         catch (OperationCanceledException)
         {
             return io.Fail(ExitCodes.Parked, "interrupted: what was recorded stays in the journal; agentic resume continues it");
