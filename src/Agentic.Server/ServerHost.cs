@@ -3,6 +3,7 @@ using Agentic.Models.OpenAI;
 using Agentic.Orleans;
 using Agentic.Orleans.Postgres;
 using Agentic.Orleans.Sqlite;
+using Agentic.Runtime.Diagnostics;
 using Agentic.Runtime.Journal;
 using Agentic.Server.Api;
 using Agentic.Storage.Blobs;
@@ -13,6 +14,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Orleans.Configuration;
 
 namespace Agentic.Server;
@@ -114,6 +118,16 @@ public static class ServerHost
         builder.Services.AddExceptionHandler<ApiProblems>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddTenantRateLimits(api);
+        // OpenTelemetry over OTLP when an endpoint is configured (the standard OTEL_EXPORTER_OTLP_* settings, from the
+        // environment or any configuration source): the executions' spans, the runtime's, Orleans' and ASP.NET Core's meters.
+        if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+        {
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("agentic", serviceInstanceId: $"{settings.AdvertisedAddress}:{settings.SiloPort}"))
+                .WithTracing(t => t.AddSource(AgenticTelemetry.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter())
+                .WithMetrics(m => m.AddMeter(AgenticTelemetry.MeterName, "Microsoft.Orleans").AddAspNetCoreInstrumentation().AddOtlpExporter());
+        }
+
         builder.Services.AddHealthChecks()
             .AddCheck<SiloJoinedCheck>("silo", tags: ["ready"])
             .AddCheck<JournalReachableCheck>("journal", tags: ["ready"]);

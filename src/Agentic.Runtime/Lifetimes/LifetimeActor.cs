@@ -637,6 +637,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             return;
         }
 
+        services.Telemetry.Recorded(entry, _machine.TenantId, _startedAt);
         foreach (var observer in services.Observers)
         {
             try

@@ -85,6 +85,7 @@ internal sealed class LifetimeServices(JournalWriter journal, ExecutionDispatch 
         }
 
         await Journal.DisposeAsync().ConfigureAwait(false);
+        Telemetry.Dispose();
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<LifetimeOutcome>> _outcomes = new(StringComparer.Ordinal);
@@ -129,6 +130,9 @@ internal sealed class LifetimeServices(JournalWriter journal, ExecutionDispatch 
     public PayloadOffload Offload { get; } = offload;
 
     public ActivationCounters Counters { get; } = new();
+
+    /// <summary>Spans and metrics made from durable records.</summary>
+    internal Diagnostics.LifetimeTelemetry Telemetry { get; } = new(() => workers.InFlight);
 
     /// <summary>Guardrail policies in force (none: nothing is judged).</summary>
     public Guardrails.IPolicySource? Policies { get; } = policies;
