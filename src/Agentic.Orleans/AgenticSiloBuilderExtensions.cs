@@ -30,7 +30,12 @@ public static class AgenticSiloBuilderExtensions
     public static ISiloBuilder AddAgentic(this ISiloBuilder silo, Action<AgenticBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.AddAgentic(configure);
+        // Work queues are the silo's: executions of `queue` nodes wait on a tenant's queue grain for workers outside.
+        silo.Services.AddAgentic(b =>
+        {
+            b.AddTask<QueueTask>("queue", "done by a worker outside the cluster, in any language: offered on the tenant's work queue config.queue (POST /v1/queues/{queue}/poll)");
+            configure?.Invoke(b);
+        });
         // Record references: the provider configuration names (Agentic:Streams), unless the host registered one itself.
         if (!Registered<global::Orleans.Streams.IStreamProvider>(silo, ExecutionRefs.StreamProvider))
         {

@@ -144,6 +144,7 @@ public static class ServerHost
         GraphEndpoints.Map(app);
         LifetimeEndpoints.Map(app);
         UsageEndpoints.Map(app);
+        QueueEndpoints.Map(app);
         return app;
     }
 }
