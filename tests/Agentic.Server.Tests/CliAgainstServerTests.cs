@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Agentic.Testing;
 
@@ -19,11 +17,8 @@ public sealed class CliAgainstServerTests : IDisposable
     {
         using var server = ServerProcess.Start(_dir, ServerProcess.FreePort(), ServerProcess.FreePort(), "--Agentic:Journal=memory", "--Agentic:Server:AdminKey=" + AdminKey);
         Assert.True(await server.WaitReadyAsync(TimeSpan.FromSeconds(60)), server.Output);
-        var url = $"http://127.0.0.1:{server.HttpPort}";
-        using var admin = new HttpClient { BaseAddress = new Uri(url) };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        (await admin.PostAsJsonAsync("/v1/tenants", new { id = "acme" })).EnsureSuccessStatusCode();
-        var key = (await (await admin.PostAsJsonAsync("/v1/tenants/acme/keys", new { name = "cli" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        var (url, tenant, key) = await ServerTenant.CreateAsync(server, AdminKey);
+        tenant.Dispose();
 
         var (code, output, _) = await CliAsync(key, "run", RepoPaths.Sample("hello"), "--server", url, "--output", "json");
         Assert.Equal(0, code);

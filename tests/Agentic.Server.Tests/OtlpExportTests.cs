@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -57,11 +56,8 @@ public sealed class OtlpExportTests : IDisposable
         };
         using var server = ServerProcess.Start(_dir, ServerProcess.FreePort(), ServerProcess.FreePort(), environment, "--Agentic:Journal=memory", "--Agentic:Server:AdminKey=otlp-admin");
         Assert.True(await server.WaitReadyAsync(TimeSpan.FromSeconds(60)), server.Output);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "otlp-admin");
-        (await http.PostAsJsonAsync("/v1/tenants", new { id = "acme" })).EnsureSuccessStatusCode();
-        var key = (await (await http.PostAsJsonAsync("/v1/tenants/acme/keys", new { name = "otlp" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (_, http, _) = await ServerTenant.CreateAsync(server, "otlp-admin");
+        using var _h = http;
         (await http.PostAsync("/v1/graphs", new StringContent(File.ReadAllText(RepoPaths.Sample("hello")), Encoding.UTF8, "application/yaml"))).EnsureSuccessStatusCode();
         var started = await (await http.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello", version = "1.0.0", input = new { count = 0 } })).Content.ReadFromJsonAsync<JsonElement>();
         var id = Encoding.UTF8.GetBytes(started.GetProperty("id").GetString()!);

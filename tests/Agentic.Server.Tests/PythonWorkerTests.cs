@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -19,12 +18,8 @@ public sealed class PythonWorkerTests : IDisposable
     {
         using var server = ServerProcess.Start(_dir, ServerProcess.FreePort(), ServerProcess.FreePort(), "--Agentic:Journal=memory", "--Agentic:Server:AdminKey=py-admin");
         Assert.True(await server.WaitReadyAsync(TimeSpan.FromSeconds(60)), server.Output);
-        var url = $"http://127.0.0.1:{server.HttpPort}";
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "py-admin");
-        (await http.PostAsJsonAsync("/v1/tenants", new { id = "acme" })).EnsureSuccessStatusCode();
-        var key = (await (await http.PostAsJsonAsync("/v1/tenants/acme/keys", new { name = "python" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (url, http, key) = await ServerTenant.CreateAsync(server, "py-admin");
+        using var _h = http;
         var graph = File.ReadAllText(Path.Combine(RepoPaths.Root, "samples", "python-worker", "graph.yaml"));
         (await http.PostAsync("/v1/graphs", new StringContent(graph, Encoding.UTF8, "application/yaml"))).EnsureSuccessStatusCode();
         var failing = graph.Replace("graph: polyglot", "graph: polyglot-fails", StringComparison.Ordinal).Replace("lease_seconds: 10 }", "lease_seconds: 10, fail: true }", StringComparison.Ordinal);
