@@ -10,8 +10,9 @@ namespace Agentic.Runtime.Guardrails;
 /// </summary>
 public sealed class UsageReport
 {
-    private UsageReport(IReadOnlyList<UsageLine> lines, int lifetimes, long executions)
+    private UsageReport(IReadOnlyList<UsageLine> lines, int lifetimes, long executions, IReadOnlyList<UsageHour> hours)
     {
+        Hours = hours;
         Lines = lines;
         Lifetimes = lifetimes;
         Executions = executions;
@@ -21,6 +22,9 @@ public sealed class UsageReport
     public IReadOnlyList<UsageLine> Lines { get; }
 
     public int Lifetimes { get; }
+
+    /// <summary>Spend per hour (UTC) of the records that carried it, oldest first: what a chart of spend over time shows.</summary>
+    public IReadOnlyList<UsageHour> Hours { get; }
 
     /// <summary>Executions read, including those that spent nothing.</summary>
     public long Executions { get; }
@@ -51,6 +55,7 @@ public sealed class UsageReport
         var sums = new Dictionary<(string Tenant, string Node, string Model), (long Executions, long Input, long Output, double Cost)>();
         var lifetimes = 0;
         long executions = 0;
+        var hours = new SortedDictionary<DateTimeOffset, (long Tokens, double Cost)>();
         foreach (var id in ids)
         {
             string? tenant = null;
@@ -74,6 +79,9 @@ public sealed class UsageReport
                     continue;
                 }
 
+                var hour = new DateTimeOffset(e.RecordedAt.UtcDateTime.Ticks - (e.RecordedAt.UtcDateTime.Ticks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+                var h = hours.GetValueOrDefault(hour);
+                hours[hour] = (h.Tokens + t.TokensUsed, h.Cost + t.CostUsd);
                 var key = (tenant ?? string.Empty, e.NodeName, t.Model ?? string.Empty);
                 var s = sums.GetValueOrDefault(key);
                 sums[key] = (s.Executions + 1, s.Input + t.InputTokens, s.Output + t.OutputTokens, s.Cost + t.CostUsd);
@@ -104,6 +112,6 @@ public sealed class UsageReport
             .ThenByDescending(l => l.TokensUsed)
             .ThenBy(l => l.Node, StringComparer.Ordinal)
             .ToList();
-        return new UsageReport(lines, lifetimes, executions);
+        return new UsageReport(lines, lifetimes, executions, hours.Select(kv => new UsageHour(kv.Key, kv.Value.Tokens, kv.Value.Cost)).ToList());
     }
 }

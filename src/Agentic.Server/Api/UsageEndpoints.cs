@@ -29,6 +29,7 @@ internal static class UsageEndpoints
             input_tokens = report.InputTokens,
             output_tokens = report.OutputTokens,
             cost_usd = report.CostUsd,
+            by_hour = report.Hours.Select(h => new { hour = h.Hour, tokens_used = h.TokensUsed, cost_usd = h.CostUsd }),
             by_node = report.Lines.Select(l => new { node = l.Node, model = l.Model.Length == 0 ? null : l.Model, executions = l.Executions, input_tokens = l.InputTokens, output_tokens = l.OutputTokens, tokens_used = l.TokensUsed, cost_usd = l.CostUsd }),
         });
     }

@@ -109,7 +109,7 @@ public class DurabilityTests
         await using var t = await TestRuntime.StartAsync(store);
         var graph = new GraphBuilder("bad").Task("a", "no-such-type").Build();
         var ex = Assert.Throws<Core.Validation.GraphValidationException>(() => t.Runtime.Start(graph));
-        Assert.Contains("task 'a' has unknown type 'no-such-type'; registered task types: ask, counter, echo, fail, gate, human, llm, sleep, spend, tag", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("task 'a' has unknown type 'no-such-type'; registered task types: ask, counter, echo, fail, gate, human, llm, queue, sleep, spend, tag", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, store.LifetimeCount);
     }
 
