@@ -130,7 +130,7 @@ internal static class ClusterWorkload
         return process;
     }
 
-    private static async Task WaitReadyAsync(int httpPort)
+    internal static async Task WaitReadyAsync(int httpPort)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -166,7 +166,7 @@ internal static class ClusterWorkload
         return host;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();

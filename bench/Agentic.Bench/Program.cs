@@ -68,6 +68,10 @@ try
                 // PostgreSQL (every record waits for its charge; lifetimes confirm charges and check for lost attempts).
                 exit |= await Measure("CG", "postgres", lifetimes: 1000, steps: 10, sqlite: null, GuardrailPolicies(), postgres: await BenchPostgres.ConnectionStringAsync(dir));
                 break;
+            case "S":
+                // Issue 17's load: 200 starts/s for 60 s through the API, every lifetime followed by its own SSE client.
+                exit |= await ServerLoadWorkload.RunAsync(dir, rate: int.Parse(Arg("--rate", "200"), System.Globalization.CultureInfo.InvariantCulture), seconds: int.Parse(Arg("--seconds", "60"), System.Globalization.CultureInfo.InvariantCulture));
+                break;
             case "X":
                 exit |= await ClusterWorkload.RunAsync(dir, runs);
                 break;
@@ -79,7 +83,7 @@ try
                 exit |= await RecoveryWorkload.RunAsync(dir, lifetimes: 1000, steps: 10, runs);
                 break;
             default:
-                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, CG, D, G, G-alone, M, R, X)");
+                Console.Error.WriteLine($"unknown workload '{w}' (known: A, B, C, CG, D, G, G-alone, M, R, S, X)");
                 return 2;
         }
     }
