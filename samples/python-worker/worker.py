@@ -48,8 +48,11 @@ def heartbeat(api, queue, lease, stop):
     while not stop.wait(interval):
         try:
             api.post(f"/v1/queues/{queue}/leases/{lease['lease_id']}/heartbeat")
-        except urllib.error.HTTPError:
-            return
+        except urllib.error.HTTPError as e:
+            if e.code != 503:  # 503: the cluster is changing, beat again; anything else: the lease is gone
+                return
+        except urllib.error.URLError:
+            pass
 
 
 def serve(api, queue, once, worker):
@@ -73,11 +76,20 @@ def serve(api, queue, once, worker):
             outcome = ("fail", {"error": f"{type(e).__name__}: {e}"})
         finally:
             stop.set()
-        try:
-            api.post(f"/v1/queues/{queue}/leases/{lease['lease_id']}/{outcome[0]}", outcome[1])
-            print(f"{outcome[0]} {lease['execution_id']} (offer {lease['offer']})", flush=True)
-        except urllib.error.HTTPError as e:
-            print(f"report refused for {lease['execution_id']}: {e.code} {e.read().decode(errors='replace')}", file=sys.stderr, flush=True)
+        for attempt in range(10):
+            try:
+                api.post(f"/v1/queues/{queue}/leases/{lease['lease_id']}/{outcome[0]}", outcome[1])
+                print(f"{outcome[0]} {lease['execution_id']} (offer {lease['offer']})", flush=True)
+                break
+            except urllib.error.HTTPError as e:
+                if e.code == 503:  # the cluster is changing: the lease is still held, report again
+                    time.sleep(0.5 * (attempt + 1))
+                    continue
+                print(f"report refused for {lease['execution_id']}: {e.code} {e.read().decode(errors='replace')}", file=sys.stderr, flush=True)
+                break
+            except urllib.error.URLError as e:
+                print(f"report failed ({e}); retrying", file=sys.stderr, flush=True)
+                time.sleep(0.5 * (attempt + 1))
         served += 1
 
 
