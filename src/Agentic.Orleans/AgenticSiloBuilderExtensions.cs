@@ -58,7 +58,8 @@ public static class AgenticSiloBuilderExtensions
         silo.Configure<global::Orleans.Configuration.GrainDirectoryOptions>(o => o.CacheSize = Math.Min(o.CacheSize, DirectoryCacheSize));
         silo.Services.AddSingleton<ExecutionRefPublisher>();
         silo.Services.AddSingleton<Runtime.Lifetimes.IJournalObserver>(sp => sp.GetRequiredService<ExecutionRefPublisher>());
-        silo.Services.TryAddSingleton(sp => LifetimeServices.Create(
+        silo.Services.TryAddSingleton<ILifetimePhaseObserver, TenantPhasePublisher>();
+        silo.Services.TryAddSingleton(sp => WithPhases(LifetimeServices.Create(
             sp.GetRequiredService<NodeRegistry>(),
             sp.GetRequiredService<IJournalStore>(),
             sp.GetRequiredService<IOptions<AgenticRuntimeOptions>>().Value,
@@ -69,7 +70,7 @@ public static class AgenticSiloBuilderExtensions
             sp.GetService<IPolicySource>(),
             sp.GetService<Core.Models.ModelPriceTable>(),
             sp.GetRequiredService<ExecutorGrainDispatcher>(),
-            sp.GetRequiredService<ITenantLedgerOwner>()));
+            sp.GetRequiredService<ITenantLedgerOwner>()), sp.GetService<ILifetimePhaseObserver>()));
         silo.Services.TryAddSingleton<ExecutorGrainDispatcher>();
         // What re-activations from the journal cost on this silo (records applied, snapshots used), for metrics and tests.
         silo.Services.TryAddSingleton(sp => sp.GetRequiredService<LifetimeServices>().Counters);
@@ -114,4 +115,11 @@ public static class AgenticSiloBuilderExtensions
 
     private static bool Registered<T>(ISiloBuilder silo, string name) =>
         silo.Services.Any(d => d.IsKeyedService && d.ServiceType == typeof(T) && Equals(d.ServiceKey, name));
+
+    /// <summary>The lifetimes' phase changes go to the tenants' feed grains (what GET /v1/events follows).</summary>
+    private static LifetimeServices WithPhases(LifetimeServices services, ILifetimePhaseObserver? phases)
+    {
+        services.PhaseObserver = phases;
+        return services;
+    }
 }

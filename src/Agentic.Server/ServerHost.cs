@@ -145,6 +145,7 @@ public static class ServerHost
         LifetimeEndpoints.Map(app);
         UsageEndpoints.Map(app);
         QueueEndpoints.Map(app);
+        TenantEventEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         return app;
     }

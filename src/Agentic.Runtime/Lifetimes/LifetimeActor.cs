@@ -638,6 +638,18 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         services.Telemetry.Recorded(entry, _machine.TenantId, _startedAt);
+        if (services.PhaseObserver is { } phases && LifetimeProjection.PhaseAfter(entry) is { } listed)
+        {
+            try
+            {
+                phases.PhaseChanged(new LifetimePhaseChange(entry.LifetimeId, _machine.TenantId, _machine.Graph.Name, _machine.Graph.Version.ToString(), listed, entry.Sequence, entry.RecordedAt));
+            }
+            catch (Exception)
+            {
+                // A spectator, like the observers below: its failure never changes the lifetime.
+            }
+        }
+
         foreach (var observer in services.Observers)
         {
             try

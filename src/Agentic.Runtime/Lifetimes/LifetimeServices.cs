@@ -131,6 +131,9 @@ internal sealed class LifetimeServices(JournalWriter journal, ExecutionDispatch 
 
     public ActivationCounters Counters { get; } = new();
 
+    /// <summary>Told of every listed-phase change (a host's live feed of its tenants' lifetimes); none: nobody is.</summary>
+    public ILifetimePhaseObserver? PhaseObserver { get; set; }
+
     /// <summary>Spans and metrics made from durable records.</summary>
     internal Diagnostics.LifetimeTelemetry Telemetry { get; } = new(() => workers.InFlight);
 

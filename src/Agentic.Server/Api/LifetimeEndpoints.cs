@@ -184,7 +184,7 @@ internal static class LifetimeEndpoints
     /// (message: started, task, error: a failed or lost attempt, log: a control, done: the end), until the end record.
     /// A client that reconnects with <c>Last-Event-ID</c> (or <c>?after=</c>) gets what follows it, nothing twice.
     /// </summary>
-    private static async Task<IResult> EventsAsync(string id, HttpContext context, IGrainFactory grains, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, long? after = null)
+    private static async Task EventsAsync(string id, HttpContext context, IGrainFactory grains, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, long? after = null)
     {
         await OwnedAsync(id, context, grains);
         var seen = after ?? (long.TryParse(lastEventId, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : 0);
@@ -193,7 +193,7 @@ internal static class LifetimeEndpoints
             throw new ArgumentException($"the last event id must be a record sequence (0 or more), got {seen}");
         }
 
-        return TypedResults.ServerSentEvents(Events(grains.GetGrain<IJournalGrain>(id), seen + 1, context.RequestAborted));
+        await SseResponse.WriteAsync(context, Events(grains.GetGrain<IJournalGrain>(id), seen + 1, context.RequestAborted));
     }
 
     private static async IAsyncEnumerable<SseItem<ExecutionRefResource>> Events(IJournalGrain journal, long from, [EnumeratorCancellation] CancellationToken cancellationToken)

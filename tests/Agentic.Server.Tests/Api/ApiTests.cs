@@ -261,6 +261,66 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task TheTenantsFeed_ShowsItsLifetimesChangingPhase_Live_ResumesAfterTheLastEventId_AndShowsNoOtherTenants()
+    {
+        var (_, client, _) = await factory.TenantAsync();
+        var (_, other, _) = await factory.TenantAsync();
+        using var _c = client;
+        using var _o = other;
+        await client.PostAsync("/v1/graphs", Yaml(Sample("approval")));
+        await other.PostAsync("/v1/graphs", Yaml(Sample("approval")));
+        using var cancel = new CancellationTokenSource(Patience);
+        using var feed = await client.GetAsync("/v1/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal("text/event-stream", feed.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await feed.Content.ReadAsStreamAsync(cancel.Token));
+
+        var theirs = (await StartAsync(other, "approval")).GetProperty("id").GetString()!;
+        var id = (await StartAsync(client, "approval")).GetProperty("id").GetString()!;
+        var awaited = (await SettledAsync(client, id, "waiting")).GetProperty("awaiting")[0].GetProperty("execution_id").GetString();
+        await client.PostAsJsonAsync($"/v1/lifetimes/{id}/inputs/{awaited}", new { input = new { ok = true } });
+
+        // running, waiting, running (input given), completed: each once, in order, and none of the other tenant's.
+        var seen = new List<(string Id, string Phase, string EventId)>();
+        (string? EventId, JsonElement? Data) current = (null, null);
+        while (seen.Count(e => e.Id == id) < 4 && await reader.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                current.EventId = line[4..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                current.Data = JsonDocument.Parse(line[6..]).RootElement;
+            }
+            else if (line.Length == 0 && current.Data is { } data)
+            {
+                seen.Add((data.GetProperty("lifetime_id").GetString()!, data.GetProperty("phase").GetString()!, current.EventId!));
+                current = (null, null);
+            }
+        }
+
+        Assert.DoesNotContain(seen, e => e.Id == theirs);
+        Assert.Equal(["running", "waiting", "running", "completed"], seen.Where(e => e.Id == id).Select(e => e.Phase));
+
+        // Reconnecting after the second event gives the third and fourth again, nothing before.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/events");
+        request.Headers.Add("Last-Event-ID", seen[1].EventId);
+        using var resumed = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var again = new StreamReader(await resumed.Content.ReadAsStreamAsync(cancel.Token));
+        var next = new List<string>();
+        while (next.Count < 2 && await again.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                next.Add(JsonDocument.Parse(line[6..]).RootElement.GetProperty("phase").GetString()!);
+            }
+        }
+
+        Assert.Equal(["running", "completed"], next);
+        await ProblemAsync(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/events") { Headers = { { "Last-Event-ID", "nonsense" } } }, cancel.Token), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task AnotherTenantsLifetimesAndGraphs_AnswerExactlyAsOnesThatDoNotExist()
     {
         var (_, owner, _) = await factory.TenantAsync();
