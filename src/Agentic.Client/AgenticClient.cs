@@ -10,7 +10,8 @@ namespace Agentic.Client;
 /// <summary>
 /// A typed client of the Agentic server's /v1 API for one tenant (its API key). Refusals throw
 /// <see cref="AgenticApiException"/> with the problem document's words. Events are followed across dropped
-/// connections: the client reconnects with the last event id, so it sees every record once.
+/// connections: the client reconnects with the last event id, so it sees every record once. Reads and event streams
+/// are made again while the server answers 503 (its cluster is changing); requests that change something are not.
 /// </summary>
 public sealed class AgenticClient : IDisposable
 {
@@ -50,8 +51,25 @@ public sealed class AgenticClient : IDisposable
 
     public async Task<LifetimeResource> GetAsync(string lifetimeId, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.GetAsync(Path(lifetimeId), cancellationToken).ConfigureAwait(false);
+        using var response = await GetRetryingAsync(Path(lifetimeId), cancellationToken).ConfigureAwait(false);
         return await ReadAsync<LifetimeResource>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A GET, made again (up to 5 times, after the server's Retry-After) while the cluster answers 503: it is changing.</summary>
+    private async Task<HttpResponseMessage> GetRetryingAsync(Uri path, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task<LifetimeResource> PauseAsync(string lifetimeId, string? actor = null, string? reason = null, CancellationToken cancellationToken = default) =>
@@ -95,6 +113,12 @@ public sealed class AgenticClient : IDisposable
 
             using (response)
             {
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && ++failures < 5)
+                {
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
                 var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 var events = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
