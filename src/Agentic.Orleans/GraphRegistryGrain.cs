@@ -41,6 +41,13 @@ internal sealed class GraphRegistryGrain : Grain, IGraphRegistryGrain
                 : throw new InvalidOperationException($"graph '{name}' version {version} is published with content hash {published.Hash}; this content has hash {graph.ContentHash}. Bump the version to publish a changed graph.");
         }
 
+        var (tenant, _) = GraphRegistryKey.Parse(this.GetPrimaryKeyString());
+        if (_versions.State.Versions.Count == 0)
+        {
+            // Listed before the version is stored: a listed name may have no version yet, never the reverse.
+            await GrainFactory.GetGrain<IGraphCatalogGrain>(tenant).AddAsync(name);
+        }
+
         var added = new PublishedGraph(name, version, graph.ContentHash, graph.CanonicalJson, _services.Time.GetUtcNow());
         _versions.State.Versions.Add(added);
         await _versions.WriteStateAsync();

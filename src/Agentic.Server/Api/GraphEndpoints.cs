@@ -13,6 +13,7 @@ internal static class GraphEndpoints
     {
         var graphs = app.MapGroup("/v1/graphs").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("graphs").RequireRateLimiting(TenantRateLimits.Policy);
         graphs.MapPost("/", PublishAsync).WithDescription("The body is the graph: application/yaml, application/json (canonical) or text/vnd.graphviz (DOT).");
+        graphs.MapGet("/", ListNamesAsync);
         graphs.MapGet("/{name}", ListAsync);
         graphs.MapGet("/{name}/{version}", GetAsync);
         graphs.MapGet("/{name}/{version}/mermaid", RenderAsync);
@@ -40,6 +41,24 @@ internal static class GraphEndpoints
         var graph = GraphReader.Read(body.ToArray(), file);
         var published = await grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(tenant, graph.Name)).PublishAsync(graph.CanonicalJson);
         return TypedResults.Created($"/v1/graphs/{published.Name}/{published.Version}", Summary(published));
+    }
+
+    /// <summary>The tenant's published graphs with their latest version.</summary>
+    private static async Task<IResult> ListNamesAsync(HttpContext context, IGrainFactory grains)
+    {
+        var tenant = ApiCaller.Tenant(context);
+        var names = await grains.GetGrain<IGraphCatalogGrain>(tenant).ListAsync();
+        var graphs = new List<object>(names.Count);
+        foreach (var name in names)
+        {
+            var versions = await grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(tenant, name)).ListAsync();
+            if (versions.Count > 0)
+            {
+                graphs.Add(new { name, latest = versions[^1].Version, versions = versions.Count });
+            }
+        }
+
+        return TypedResults.Ok(graphs);
     }
 
     private static async Task<IResult> ListAsync(string name, HttpContext context, IGrainFactory grains)

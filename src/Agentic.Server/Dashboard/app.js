@@ -54,7 +54,9 @@ function signIn() {
 async function lifetimes() {
   stop();
   const error = el("p", { class: "error", id: "start-error" });
-  const graph = el("input", { id: "start-graph", placeholder: "graph name", required: "" });
+  const graph = el("input", { id: "start-graph", placeholder: "graph name", required: "", list: "graphs" });
+  const published = el("datalist", { id: "graphs" });
+  api("/v1/graphs").then(graphs => published.replaceChildren(...graphs.map(g => el("option", { value: g.name }, `${g.name} ${g.latest}`)))).catch(() => {});
   const version = el("input", { id: "start-version", value: "1.0.0", size: 8 });
   const input = el("textarea", { id: "start-input" }, "{}");
   const rows = el("tbody", { id: "lifetimes" });
@@ -68,7 +70,7 @@ async function lifetimes() {
           const started = await api("/v1/lifetimes", { method: "POST", body: JSON.stringify({ graph: graph.value, version: version.value, input: JSON.parse(input.value || "null") }) });
           location.hash = "#/lifetimes/" + started.id;
         } catch (x) { error.textContent = x.message; }
-      } }, el("label", {}, "graph", graph), el("label", {}, "version", version), el("label", {}, "input (JSON)", input), el("button", { id: "start", type: "submit" }, "Start")), error),
+      } }, el("label", {}, "graph", graph, published), el("label", {}, "version", version), el("label", {}, "input (JSON)", input), el("button", { id: "start", type: "submit" }, "Start")), error),
     el("div", { class: "grid" },
       el("section", {}, el("h2", {}, "Lifetimes"), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "lifetime"), el("th", {}, "graph"), el("th", {}, "phase"), el("th", {}, "started"))), rows)),
       el("section", {}, el("h2", {}, "Spend over time"), spend)));

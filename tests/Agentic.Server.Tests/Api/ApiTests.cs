@@ -101,6 +101,9 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var fromDot = await client.PostAsync("/v1/graphs", new StringContent(dot, Encoding.UTF8, "text/vnd.graphviz"));
         Assert.True(fromDot.StatusCode == HttpStatusCode.Created, await fromDot.Content.ReadAsStringAsync());
 
+        var listed = await client.GetFromJsonAsync<JsonElement>("/v1/graphs");
+        Assert.Equal(["dotted", "hello"], listed.EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+        Assert.Equal("1.0.0", listed[1].GetProperty("latest").GetString());
         var versions = await client.GetFromJsonAsync<JsonElement>("/v1/graphs/hello");
         Assert.Equal("1.0.0", Assert.Single(versions.EnumerateArray()).GetProperty("version").GetString());
         await ProblemAsync(await client.GetAsync("/v1/graphs/hello/9.9.9"), HttpStatusCode.NotFound);
@@ -353,6 +356,7 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         // Graphs: the other tenant sees none of the owner's, and may publish the same name and version as its own.
         await ProblemAsync(await other.GetAsync("/v1/graphs/approval"), HttpStatusCode.NotFound);
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/v1/graphs")).GetArrayLength());
         await ProblemAsync(await other.GetAsync("/v1/graphs/approval/1.0.0"), HttpStatusCode.NotFound);
         await ProblemAsync(await other.PostAsJsonAsync("/v1/lifetimes", new { graph = "approval", version = "1.0.0" }), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/v1/graphs", Yaml(Sample("approval").Replace("Publish these", "Ship these", StringComparison.Ordinal)))).StatusCode);
