@@ -24,19 +24,24 @@ public sealed class PlacementTests
               - { from: done, to: end, kind: final }
             """, "placed.yaml");
 
-        var lifetimes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => grains.StartLifetimeAsync(graph)));
+        // Resource-optimized placement spreads lifetimes by the silos' load, which a busy machine skews: start batches
+        // until both silos hold some (at most 10 batches), checking every journal grain lands with its lifetime.
         var silosUsed = new HashSet<SiloAddress>();
-        foreach (var lifetime in lifetimes)
+        for (var batch = 0; batch < 10 && silosUsed.Count < 2; batch++)
         {
-            var journal = grains.GetGrain<IJournalGrain>(lifetime.GetPrimaryKeyString());
-            await journal.ReadAsync(1, 10); // activates it, from the client
-            var lifetimeSilo = await management.GetActivationAddress(lifetime);
-            Assert.NotNull(lifetimeSilo);
-            Assert.Equal(lifetimeSilo, await management.GetActivationAddress(journal));
-            silosUsed.Add(lifetimeSilo);
+            var lifetimes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => grains.StartLifetimeAsync(graph)));
+            foreach (var lifetime in lifetimes)
+            {
+                var journal = grains.GetGrain<IJournalGrain>(lifetime.GetPrimaryKeyString());
+                await journal.ReadAsync(1, 10); // activates it, from the client
+                var lifetimeSilo = await management.GetActivationAddress(lifetime);
+                Assert.NotNull(lifetimeSilo);
+                Assert.Equal(lifetimeSilo, await management.GetActivationAddress(journal));
+                silosUsed.Add(lifetimeSilo);
+            }
         }
 
-        // Lifetimes spread (resource-optimized placement), so both silos held some: the journal grains followed them.
+        // Both silos held lifetimes, and the journal grains followed them on each.
         Assert.Equal(2, silosUsed.Count);
     }
 }

@@ -39,6 +39,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         var consoleErrors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") { consoleErrors.Add($"{message.Text} ({message.Location})"); } };
         page.SetDefaultTimeout(30_000);
+        // CI runs the test projects side by side on 2 cores: give the page's live updates time.
+        Assertions.SetDefaultExpectTimeout(30_000);
 
         await page.GotoAsync(url + "/");
         await page.FillAsync("#key", "agk_wrong");
