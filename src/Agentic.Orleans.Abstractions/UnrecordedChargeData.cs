@@ -12,4 +12,6 @@ public sealed record UnrecordedChargeData(
     [property: Id(3)] long OutputTokens,
     [property: Id(4)] double CostUsd,
     [property: Id(5)] double LatencyMs,
-    [property: Id(6)] string? Model);
+    [property: Id(6)] string? Model,
+    [property: Id(7)] string Activation = "",
+    [property: Id(8)] bool Certain = false);

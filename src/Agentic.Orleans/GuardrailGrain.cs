@@ -103,7 +103,7 @@ internal sealed class GuardrailGrain : Grain, IGuardrailGrain
         }
 
         return Ledger().UnrecordedOf(lifetimeId)
-            .Select(c => new UnrecordedChargeData(c.ExecutionId, c.Attempt, c.Telemetry.InputTokens, c.Telemetry.OutputTokens, c.Telemetry.CostUsd, c.Telemetry.LatencyMs, c.Telemetry.Model))
+            .Select(c => new UnrecordedChargeData(c.ExecutionId, c.Attempt, c.Telemetry.InputTokens, c.Telemetry.OutputTokens, c.Telemetry.CostUsd, c.Telemetry.LatencyMs, c.Telemetry.Model, c.Activation, c.Certain))
             .ToList();
     }
 

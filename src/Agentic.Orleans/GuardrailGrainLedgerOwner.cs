@@ -18,6 +18,6 @@ internal sealed class GuardrailGrainLedgerOwner(IGrainFactory grains, TimeProvid
     public async Task<IReadOnlyList<UnrecordedCharge>> UnrecordedAsync(string tenantId, string lifetimeId, CancellationToken cancellationToken)
     {
         var kept = await grains.GetGrain<IGuardrailGrain>(tenantId).GetUnrecordedAsync(lifetimeId).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return kept.Select(c => new UnrecordedCharge(lifetimeId, c.ExecutionId, c.Attempt, new Core.Execution.ExecutionTelemetry(c.InputTokens, c.OutputTokens, c.CostUsd, c.LatencyMs, c.Model))).ToList();
+        return kept.Select(c => new UnrecordedCharge(lifetimeId, c.ExecutionId, c.Attempt, new Core.Execution.ExecutionTelemetry(c.InputTokens, c.OutputTokens, c.CostUsd, c.LatencyMs, c.Model)) { Activation = c.Activation, Certain = c.Certain }).ToList();
     }
 }

@@ -48,6 +48,7 @@ internal sealed class QueueTask(IGrainFactory grains) : ITaskHandler, INodeConfi
                     continue;
                 }
 
+
                 return outcome.Error is { } error
                     ? throw new InvalidOperationException($"worker on queue '{queue}' failed: {error}")
                     : Payload.FromJson(outcome.ResultJson ?? "null");

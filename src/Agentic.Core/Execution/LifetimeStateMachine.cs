@@ -108,6 +108,15 @@ public sealed partial class LifetimeStateMachine
 
     public bool IsEnding => _ending is not null;
 
+    /// <summary>
+    /// The result as <see cref="CurrentPhase"/> tells it: once the end is decided (its record not yet durable), the
+    /// decided end's result, so that a lifetime shown as completed always shows its result.
+    /// </summary>
+    public Payload? CurrentResult => _ending is not null && !Phase.IsTerminal() ? _ending.Result : Result;
+
+    /// <summary>The reason as <see cref="CurrentPhase"/> tells it (the decided end's, once it is decided).</summary>
+    public string? CurrentReason => _ending is not null && !Phase.IsTerminal() ? _ending.Reason : Reason;
+
     /// <summary>Executions decided but not yet applied as finished.</summary>
     public IReadOnlyCollection<ExecutionRequest> Active => _active.Values;
 
@@ -357,9 +366,16 @@ public sealed partial class LifetimeStateMachine
     {
         ArgumentNullException.ThrowIfNull(charge);
         if (!string.Equals(charge.LifetimeId, LifetimeId, StringComparison.Ordinal) || !TryOrdinalOf(charge.ExecutionId, out var ordinal) ||
-            !_active.TryGetValue(ordinal, out var request) || request.IsWaiting || request.Recorded || charge.Attempt < (request.JournaledAttempt ?? request.Attempt))
+            !_active.TryGetValue(ordinal, out var request) || request.IsWaiting || request.Recorded ||
+            (charge.Attempt < (request.JournaledAttempt ?? request.Attempt) && !charge.Certain))
         {
             return null;
+        }
+
+        if (charge.Attempt < (request.JournaledAttempt ?? request.Attempt))
+        {
+            // Certain to be lost, of an attempt the journal already moved past (another activation ran it too): its usage only.
+            return LostEntry(request.WithAttempt(charge.Attempt), charge, now);
         }
 
         var entry = LostEntry(request.WithAttempt(charge.Attempt), charge, now);
@@ -509,12 +525,18 @@ public sealed partial class LifetimeStateMachine
     /// </summary>
     private void ApplyLost(int ordinal, ExecutionRequest request, ExecutionEntry e)
     {
-        if (request.Node.Name != e.NodeName || e.Attempt < (request.JournaledAttempt ?? request.Attempt))
+        if (request.Node.Name != e.NodeName)
         {
-            throw Divergence(e, $"execution {e.ExecutionId}: a lost attempt {e.Attempt} of {e.NodeName} does not fit the records before it ({request.Node.Name} attempt {request.JournaledAttempt ?? request.Attempt})");
+            throw Divergence(e, $"execution {e.ExecutionId}: a lost attempt of {e.NodeName} does not fit the records before it ({request.Node.Name})");
         }
 
         Usage.Add(new UsageSample(e.NodeName, e.NodeType, e.Attempt, e.Iteration, e.Telemetry));
+        if (e.Attempt < (request.JournaledAttempt ?? request.Attempt))
+        {
+            // An attempt the journal already moved past (two activations ran it): its usage only.
+            return;
+        }
+
         if (request.JournaledAttempt is null)
         {
             _active[ordinal] = request.WithAttempt(e.Attempt + 1);

@@ -71,9 +71,9 @@ public sealed class TenantLedger
     /// The record of this attempt is durable: the charge kept for it is dropped, or, when this ledger does not hold
     /// it (a flush's ledger), the confirmation is kept for the ledger that does.
     /// </summary>
-    public void MarkRecorded(string lifetimeId, string executionId, int attempt)
+    public void MarkRecorded(string lifetimeId, string executionId, int attempt, string activation = "")
     {
-        var key = (lifetimeId, executionId, attempt);
+        var key = UnrecordedCharge.KeyOf(lifetimeId, executionId, attempt, activation);
         if (_unrecorded is null || !_unrecorded.Remove(key))
         {
             (_recorded ??= []).Add(key);
@@ -156,9 +156,12 @@ public sealed class TenantLedger
             AddUnrecorded(charge);
         }
 
-        foreach (var (lifetime, execution, attempt) in delta._recorded ?? Enumerable.Empty<(string, string, int)>())
+        foreach (var key in delta._recorded ?? Enumerable.Empty<(string, string, int)>())
         {
-            MarkRecorded(lifetime, execution, attempt);
+            if (_unrecorded is null || !_unrecorded.Remove(key))
+            {
+                (_recorded ??= []).Add(key);
+            }
         }
     }
 
@@ -193,6 +196,16 @@ public sealed class TenantLedger
                     w.WriteNumber("output_tokens", c.Telemetry.OutputTokens);
                     w.WriteNumber("cost_usd", c.Telemetry.CostUsd);
                     w.WriteNumber("latency_ms", c.Telemetry.LatencyMs);
+                    if (c.Activation.Length > 0)
+                    {
+                        w.WriteString("activation", c.Activation);
+                    }
+
+                    if (c.Certain)
+                    {
+                        w.WriteBoolean("certain", true);
+                    }
+
                     if (c.Telemetry.Model is { } model)
                     {
                         w.WriteString("model", model);
@@ -266,7 +279,11 @@ public sealed class TenantLedger
                             c.GetProperty("output_tokens").GetInt64(),
                             c.GetProperty("cost_usd").GetDouble(),
                             c.GetProperty("latency_ms").GetDouble(),
-                            c.TryGetProperty("model", out var model) ? model.GetString() : null)));
+                            c.TryGetProperty("model", out var model) ? model.GetString() : null))
+                    {
+                        Activation = c.TryGetProperty("activation", out var activation) ? activation.GetString() ?? string.Empty : string.Empty,
+                        Certain = c.TryGetProperty("certain", out var certain) && certain.GetBoolean(),
+                    });
                 }
             }
 

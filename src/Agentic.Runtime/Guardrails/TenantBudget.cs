@@ -173,11 +173,27 @@ internal sealed partial class TenantBudget
     }
 
     /// <summary>The record of a charged attempt is durable: the next flush tells the owner to drop what it kept for it.</summary>
-    public void Recorded(string lifetimeId, string executionId, int attempt)
+    public void Recorded(UnrecordedCharge charge)
     {
+        ArgumentNullException.ThrowIfNull(charge);
         lock (_gate)
         {
-            _unsent.MarkRecorded(lifetimeId, executionId, attempt);
+            _unsent.MarkRecorded(charge.LifetimeId, charge.ExecutionId, charge.Attempt, charge.Activation);
+            Volatile.Write(ref _confirmations, _unsent.RecordedCount);
+        }
+    }
+
+    /// <summary>
+    /// The charge's activation was fenced off before recording it: the next flush replaces the kept charge with one
+    /// marked certain to be lost, which the lifetime's next reconciliation records whatever the journal holds.
+    /// </summary>
+    public void Fenced(UnrecordedCharge charge)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        lock (_gate)
+        {
+            _unsent.MarkRecorded(charge.LifetimeId, charge.ExecutionId, charge.Attempt, charge.Activation);
+            _unsent.AddUnrecorded(charge with { Activation = charge.Activation + "!", Certain = true });
             Volatile.Write(ref _confirmations, _unsent.RecordedCount);
         }
     }

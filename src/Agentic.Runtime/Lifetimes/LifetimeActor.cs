@@ -37,8 +37,10 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     private readonly List<PendingOutcome> _uncharged = [];
     // Records whose durability confirms a charge the tenant's ledger keeps until then (by sequence).
     private Dictionary<long, UnrecordedCharge>? _confirmWhenDurable;
-    // Charges this activation made that the ledger keeps until it confirms them (never recorded lost by itself).
-    private HashSet<(string, string, int)>? _ownKept;
+    // Charges this activation made that the ledger keeps until it confirms them (never recorded lost by itself), and
+    // the name its charges carry: another activation of the lifetime may charge the same attempt.
+    private Dictionary<(string, string, int), UnrecordedCharge>? _ownKept;
+    private readonly string _activation = Guid.NewGuid().ToString("N")[..12];
     private bool _reconciling;
     private bool _reconciled;
     private GuardrailScope? _guardrailScope;
@@ -228,13 +230,13 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         var now = services.Time.GetUtcNow();
         foreach (var charge in charges.OrderBy(c => c.ExecutionId, StringComparer.Ordinal).ThenBy(c => c.Attempt))
         {
-            if (_ownKept?.Contains(charge.Key) == true || (_confirmWhenDurable?.Values.Any(c => c.Key == charge.Key) ?? false))
+            if (_ownKept?.ContainsKey(charge.Key) == true || (_confirmWhenDurable?.Values.Any(c => c.Key == charge.Key) ?? false))
             {
                 // This activation's own charge, or one whose Lost record is on its way.
                 continue;
             }
 
-            if (recorded.Contains((charge.ExecutionId, charge.Attempt)))
+            if (!charge.Certain && recorded.Contains((charge.ExecutionId, charge.Attempt)))
             {
                 Confirm(charge);
                 continue;
@@ -358,7 +360,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         // With a durable store the record waits for the charge: the ledger keeps what it cost until the record is
         // confirmed, so that an attempt lost with this host in between is recorded as lost by the next activation.
         var durableStore = services.Store is not ISynchronousJournalStore;
-        var unrecorded = durableStore && Spent(run.Telemetry) ? new UnrecordedCharge(self.Key, run.Request.ExecutionId, run.Request.Attempt, run.Telemetry with { Metrics = null }) : null;
+        var unrecorded = durableStore && Spent(run.Telemetry) ? new UnrecordedCharge(self.Key, run.Request.ExecutionId, run.Request.Attempt, run.Telemetry with { Metrics = null }) { Activation = _activation } : null;
         if (_uncharged.Count > 0 || !_tenant.TryCharge(set, _tenantPolicies, sample, now, _tenantTotals, unrecorded, out var charge, out var standingFollows))
         {
             unrecorded = null;
@@ -369,7 +371,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         if (unrecorded is not null)
         {
-            (_ownKept ??= []).Add(unrecorded.Key);
+            (_ownKept ??= [])[unrecorded.Key] = unrecorded;
         }
 
         var decision = _tenantPolicies.Length == 0 ? null : set.Judge(_tenantPolicies, GuardrailScope(), sample, NoTotals, _tenantTotals.For, _tenant.OnError);
@@ -430,7 +432,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         _ownKept?.Remove(kept.Key);
         var tenant = _tenant ??= services.Tenants!.Acquire(_machine!.TenantId);
-        tenant.Recorded(kept.LifetimeId, kept.ExecutionId, kept.Attempt);
+        tenant.Recorded(kept);
         if (tenant.AskWrite())
         {
             tenant.Actor.Post(WriteLedger.Instance);
@@ -869,6 +871,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _lost = true;
         _done = true;
         StopDispatching();
+        FenceOwnCharges(failure.Entry.Sequence);
         var lost = new JournalAppendException($"lifetime {self.Key}: another activation recorded record {failure.Entry.Sequence} first; this one stopped (nothing of its own was recorded there); ask again to see the lifetime as it is", failure.Error) { IsSequenceConflict = true };
         foreach (var reply in _replies.Values.Concat(_settleWaiters))
         {
@@ -877,6 +880,39 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         _replies.Clear();
         _settleWaiters.Clear();
+    }
+
+    /// <summary>
+    /// Fenced off at record <paramref name="fencedAt"/>: this activation's charges whose records were not appended
+    /// before it will never be recorded by it. They go back to the ledger marked certain to be lost, for the
+    /// activation that won (or the next one) to record as lost, even when it recorded the same attempt itself.
+    /// </summary>
+    private void FenceOwnCharges(long fencedAt)
+    {
+        if (_ownKept is not { Count: > 0 } kept || _tenant is not { } tenant)
+        {
+            return;
+        }
+
+        var appended = (_confirmWhenDurable ?? []).Where(kv => kv.Key < fencedAt).Select(kv => kv.Value.Key).ToHashSet();
+        foreach (var charge in kept.Values.Where(c => !appended.Contains(c.Key)).ToList())
+        {
+            kept.Remove(charge.Key);
+            tenant.Fenced(charge);
+        }
+
+        if (_confirmWhenDurable is { } pending)
+        {
+            foreach (var sequence in pending.Keys.Where(s => s >= fencedAt).ToList())
+            {
+                pending.Remove(sequence);
+            }
+        }
+
+        if (tenant.AskWrite())
+        {
+            tenant.Actor.Post(WriteLedger.Instance);
+        }
     }
 
     private void Finish(ExecutionPhase phase, Payload? result, string? reason)

@@ -29,8 +29,8 @@ public sealed record LifetimeView(
         machine.LastAppliedSequence,
         machine.ExecutionCount,
         machine.Iterations,
-        machine.Result,
-        machine.Reason,
+        machine.CurrentResult,
+        machine.CurrentReason,
         machine.Awaiting(),
         (long)machine.Usage.Sum(0),
         machine.Usage.Sum(3));

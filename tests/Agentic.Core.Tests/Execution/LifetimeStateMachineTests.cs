@@ -251,14 +251,23 @@ public sealed class LifetimeStateMachineTests
         var replayed = LifetimeStateMachine.FromStart(start, Loop());
         replayed.Apply(start, []);
         replayed.Apply(lost, []);
-        // The same lost attempt again: the journal already moved the execution to attempt 2.
+        // The same lost attempt again (two activations ran it) counts its usage only; under another node it diverges.
         var twice = new ExecutionEntry
         {
             LifetimeId = Id, Sequence = 3, RecordedAt = At, ExecutionId = lost.ExecutionId, NodeName = lost.NodeName, NodeKind = lost.NodeKind,
             NodeType = lost.NodeType, Attempt = 1, Iteration = 0, Phase = ExecutionPhase.Lost, ParentIds = lost.ParentIds, EdgeTaken = lost.EdgeTaken,
             IdempotencyKey = lost.IdempotencyKey, StartedAt = At, NextTaskNames = [], Telemetry = lost.Telemetry,
         };
-        Assert.Throws<JournalDivergenceException>(() => replayed.Apply(twice, []));
+        replayed.Apply(twice, []);
+        Assert.Equal(10d, replayed.Usage.Sum(0));
+        Assert.Equal(2, Assert.Single(replayed.PrepareRedispatch(nextAttempt: false)).Attempt);
+        var misplaced = new ExecutionEntry
+        {
+            LifetimeId = Id, Sequence = 4, RecordedAt = At, ExecutionId = lost.ExecutionId, NodeName = "plan", NodeKind = lost.NodeKind,
+            NodeType = lost.NodeType, Attempt = 1, Iteration = 0, Phase = ExecutionPhase.Lost, ParentIds = lost.ParentIds, EdgeTaken = lost.EdgeTaken,
+            IdempotencyKey = lost.IdempotencyKey, StartedAt = At, NextTaskNames = [], Telemetry = lost.Telemetry,
+        };
+        Assert.Throws<JournalDivergenceException>(() => replayed.Apply(misplaced, []));
     }
 
     private static (LifetimeStateMachine Machine, List<ExecutionRequest> Dispatch) Started(AgentGraph graph, string id = Id)
