@@ -432,6 +432,9 @@ public sealed partial class LifetimeStateMachine
     private static string LostReason(Guardrails.UnrecordedCharge charge) =>
         $"attempt {charge.Attempt} was lost with the host that ran it, after its usage was charged";
 
+    /// <summary>Whether an execution was dispatched and has no record (nor waits for input): what a re-activation runs again.</summary>
+    public bool HasUnrecordedDispatches => _active.Values.Any(r => !r.Recorded && !r.IsWaiting);
+
     /// <summary>
     /// After rebuilding from a journal: the executions that were dispatched but have no record (their process died).
     /// Each is returned as attempt + 1 with the same execution id and idempotency key, ready to run again (one already

@@ -77,8 +77,7 @@ internal sealed class LifetimeTelemetry : IDisposable
             return;
         }
 
-        var parent = new ActivityContext(TraceOf(e.LifetimeId), RootSpanOf(e.LifetimeId), ActivityTraceFlags.Recorded);
-        using var span = Source.StartActivity("execute " + e.NodeName, ActivityKind.Internal, parent, startTime: e.StartedAt);
+        using var span = Source.StartActivity("execute " + e.NodeName, ActivityKind.Internal, RootOf(e.LifetimeId), startTime: e.StartedAt);
         if (span is null)
         {
             return;
@@ -115,8 +114,7 @@ internal sealed class LifetimeTelemetry : IDisposable
             return;
         }
 
-        var parent = new ActivityContext(TraceOf(end.LifetimeId), RootSpanOf(end.LifetimeId), ActivityTraceFlags.Recorded);
-        using var span = Source.StartActivity("lifetime", ActivityKind.Internal, parent, startTime: startedAt);
+        using var span = Source.StartActivity("lifetime", ActivityKind.Internal, RootOf(end.LifetimeId), startTime: startedAt);
         if (span is null)
         {
             return;
@@ -134,9 +132,14 @@ internal sealed class LifetimeTelemetry : IDisposable
         span.SetEndTime(end.RecordedAt.UtcDateTime);
     }
 
-    /// <summary>The lifetime's trace id: the first 16 bytes of the SHA-256 of its id (the same on every silo).</summary>
-    internal static ActivityTraceId TraceOf(string lifetimeId) => ActivityTraceId.CreateFromBytes(SHA256.HashData(Encoding.UTF8.GetBytes(lifetimeId)).AsSpan(0, 16));
-
-    /// <summary>The lifetime's virtual root span id: the next 8 bytes of the same hash.</summary>
-    internal static ActivitySpanId RootSpanOf(string lifetimeId) => ActivitySpanId.CreateFromBytes(SHA256.HashData(Encoding.UTF8.GetBytes(lifetimeId)).AsSpan(16, 8));
+    /// <summary>
+    /// The lifetime's virtual root, the parent of all its spans: trace id the first 16 bytes of the SHA-256 of its id,
+    /// span id the next 8 (the same on every silo).
+    /// </summary>
+    internal static ActivityContext RootOf(string lifetimeId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(lifetimeId), hash);
+        return new ActivityContext(ActivityTraceId.CreateFromBytes(hash[..16]), ActivitySpanId.CreateFromBytes(hash.Slice(16, 8)), ActivityTraceFlags.Recorded);
+    }
 }

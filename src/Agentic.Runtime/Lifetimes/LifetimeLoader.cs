@@ -22,7 +22,7 @@ internal static partial class LifetimeLoader
     {
         var loaded = await RebuildAsync(services, lifetimeId).ConfigureAwait(false);
         if (loaded.Machine is not { } machine || machine.Phase.IsTerminal() || !ChargesTenantDurably(services, machine.TenantId) ||
-            machine.PrepareRedispatch(nextAttempt: false).Count == 0)
+            !machine.HasUnrecordedDispatches)
         {
             return loaded;
         }
