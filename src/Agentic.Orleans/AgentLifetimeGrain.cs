@@ -22,6 +22,7 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
     // Long-running nodes are not calls: keep the activation while anything is in flight, whatever the idle collector thinks.
     private static readonly TimeSpan KeepAliveWhileBusy = TimeSpan.FromMinutes(30);
 
+    private static readonly TimeSpan PolicyWait = TimeSpan.FromSeconds(30);
     private readonly LifetimeServices _services;
     private readonly ILogger<AgentLifetimeGrain> _logger;
     private LifetimeActor? _actor;
@@ -37,11 +38,17 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
 
     public string Key => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _scheduler = TaskScheduler.Current;
+        if (_services.Policies?.Loaded is { IsCompleted: false } loaded)
+        {
+            // A silo just started: its lifetimes must not run a step before it knows every policy in force (tenants'
+            // own policies are read from the cluster). An activation that times out fails; its caller or recovery retries.
+            await loaded.WaitAsync(PolicyWait, cancellationToken);
+        }
+
         _actor = new LifetimeActor(this, _services);
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -83,6 +83,33 @@ public static class AgenticSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Lets tenants keep their own guardrail policies in the cluster (<see cref="IPolicyCatalogGrain"/>, the server's
+    /// <c>PUT /v1/policies</c>): every silo enforces the operator's policies configured before this call (or none) plus
+    /// every tenant's, each tenant's for its own lifetimes only. A silo's lifetimes start once it has read the catalog;
+    /// a change reaches the silo that stored it at once and the others within a second. Call after <see cref="AddAgentic"/>.
+    /// </summary>
+    public static ISiloBuilder AddTenantPolicies(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var operatorSource = silo.Services.LastOrDefault(d => d.ServiceType == typeof(IPolicySource));
+        silo.Services.RemoveAll<IPolicySource>();
+        silo.Services.AddSingleton(sp => new TenantPolicySource(
+            operatorSource switch
+            {
+                null => null,
+                { ImplementationInstance: IPolicySource instance } => instance,
+                { ImplementationFactory: { } factory } => (IPolicySource)factory(sp),
+                { ImplementationType: { } type } => (IPolicySource)ActivatorUtilities.CreateInstance(sp, type),
+                _ => null,
+            },
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Agentic.Runtime.Guardrails")));
+        silo.Services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<TenantPolicySource>());
+        silo.Services.AddSingleton<PolicyCatalogPoller>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PolicyCatalogPoller>());
+        return silo;
+    }
+
     private static void AddStreams(ISiloBuilder silo, AgenticStreamOptions options)
     {
         switch (options.Provider.ToLowerInvariant())

@@ -108,6 +108,8 @@ public static class ServerHost
                     b.AddOpenAIChatClient(key, Environment.GetEnvironmentVariable("OPENAI_BASE_URL") is { Length: > 0 } url ? new Uri(url) : null);
                 }
             });
+            // Tenants upload their own policies (PUT /v1/policies): every silo enforces them beside the operator's file.
+            silo.AddTenantPolicies();
         });
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
@@ -144,6 +146,7 @@ public static class ServerHost
         GraphEndpoints.Map(app);
         LifetimeEndpoints.Map(app);
         UsageEndpoints.Map(app);
+        PolicyEndpoints.Map(app);
         QueueEndpoints.Map(app);
         TenantEventEndpoints.Map(app);
         DashboardEndpoints.Map(app);

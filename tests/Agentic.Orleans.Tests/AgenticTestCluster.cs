@@ -11,7 +11,7 @@ namespace Agentic.Orleans.Tests;
 /// </summary>
 internal static class AgenticTestCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(short silos, IJournalStore journal, Action<AgenticBuilder>? configure = null, Action<ISiloBuilder>? silo = null)
+    public static async Task<InProcessTestCluster> StartAsync(short silos, IJournalStore journal, Action<AgenticBuilder>? configure = null, Action<ISiloBuilder>? silo = null, Action<ISiloBuilder>? afterAgentic = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -20,6 +20,7 @@ internal static class AgenticTestCluster
             s.Services.AddSingleton<IJournalStore>(journal);
             silo?.Invoke(s);
             s.AddAgentic(configure);
+            afterAgentic?.Invoke(s);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

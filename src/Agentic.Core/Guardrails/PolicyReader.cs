@@ -21,15 +21,37 @@ public sealed class PolicyReader
     private readonly List<GuardrailPolicy> _policies = [];
     private string _file = string.Empty;
 
+    // Set when reading one tenant's own policies: every policy applies to this tenant only.
+    private string? _onlyTenant;
+
     private PolicyReader()
     {
     }
 
     /// <summary>Reads every source into one set; throws <see cref="PolicyValidationException"/> listing every problem.</summary>
-    public static PolicySet Read(IReadOnlyList<(string File, string Text)> sources)
+    public static PolicySet Read(IReadOnlyList<(string File, string Text)> sources) => Read(sources, null);
+
+    public static PolicySet Read(string text, string file) => Read([(file, text)]);
+
+    /// <summary>
+    /// Reads a tenant's own policy file (uploaded through the server): every policy applies to <paramref name="tenant"/>
+    /// only, and is named <c>TENANT/NAME</c> in the set (and in the decisions it makes), so that tenants' names never
+    /// clash with each other's or the operator's. A file or policy naming another tenant is refused (AP014).
+    /// </summary>
+    public static PolicySet ReadTenant(string tenant, string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        ArgumentNullException.ThrowIfNull(text);
+        return Read([(TenantFile(tenant), text)], tenant);
+    }
+
+    /// <summary>The file name a tenant's own policies are read (and their problems reported) under.</summary>
+    public static string TenantFile(string tenant) => $"{tenant}.yaml";
+
+    private static PolicySet Read(IReadOnlyList<(string File, string Text)> sources, string? onlyTenant)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var reader = new PolicyReader();
+        var reader = new PolicyReader { _onlyTenant = onlyTenant };
         foreach (var (file, text) in sources)
         {
             reader._file = file;
@@ -53,8 +75,6 @@ public sealed class PolicyReader
         return new PolicySet(reader._policies, PolicySet.VersionOf(sources));
     }
 
-    public static PolicySet Read(string text, string file) => Read([(file, text)]);
-
     private void ReadFile(string text)
     {
         YamlStream stream;
@@ -76,6 +96,7 @@ public sealed class PolicyReader
 
         CheckKeys(root, FileKeys, "policy file");
         var fileTenant = OptionalString(root, "tenant");
+        CheckOwnTenant(fileTenant, root, "the file");
         var fileGraph = OptionalString(root, "graph");
         if (Child(root, "policies") is not YamlSequenceNode list)
         {
@@ -155,7 +176,26 @@ public sealed class PolicyReader
             return;
         }
 
-        _policies.Add(new GuardrailPolicy(name, scope, action, condition, window, OptionalString(map, "tenant") ?? fileTenant, OptionalString(map, "graph") ?? fileGraph, Location(map.Start)));
+        var tenant = OptionalString(map, "tenant");
+        if (!CheckOwnTenant(tenant, map, $"policy '{name}'"))
+        {
+            return;
+        }
+
+        _policies.Add(_onlyTenant is null
+            ? new GuardrailPolicy(name, scope, action, condition, window, tenant ?? fileTenant, OptionalString(map, "graph") ?? fileGraph, Location(map.Start))
+            : new GuardrailPolicy($"{_onlyTenant}/{name}", scope, action, condition, window, _onlyTenant, OptionalString(map, "graph") ?? fileGraph, Location(map.Start)));
+    }
+
+    private bool CheckOwnTenant(string? tenant, YamlMappingNode map, string what)
+    {
+        if (_onlyTenant is null || tenant is null || string.Equals(tenant, _onlyTenant, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        Error("AP014", $"{what} names tenant '{tenant}': a tenant's own policies apply to that tenant only (leave 'tenant' out)", Child(map, "tenant")!.Start);
+        return false;
     }
 
     private void CheckKeys(YamlMappingNode map, string[] allowed, string what)

@@ -40,6 +40,25 @@ public sealed class PolicySet
         return "ps-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 
+    /// <summary>
+    /// The operator's set with tenants' own sets (<see cref="PolicyReader.ReadTenant"/>) added: the operator's policies
+    /// first (file order decides between equally severe decisions), then each tenant's. Its version names them all; with
+    /// no tenant sets it is the operator's set itself.
+    /// </summary>
+    public static PolicySet Combine(PolicySet operatorSet, IReadOnlyCollection<PolicySet> tenantSets)
+    {
+        ArgumentNullException.ThrowIfNull(operatorSet);
+        ArgumentNullException.ThrowIfNull(tenantSets);
+        if (tenantSets.Count == 0)
+        {
+            return operatorSet;
+        }
+
+        var versions = string.Join("\n", tenantSets.Select(s => s.Version).Order(StringComparer.Ordinal));
+        var version = "ps-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(operatorSet.Version + "\n" + versions)))[..12];
+        return new PolicySet([.. operatorSet.Policies, .. tenantSets.SelectMany(s => s.Policies)], version);
+    }
+
     /// <summary>The policies that apply to lifetimes of <paramref name="graph"/> for <paramref name="tenant"/> (cached).</summary>
     public IReadOnlyList<GuardrailPolicy> For(string tenant, string graph) =>
         _applicable.GetOrAdd((tenant, graph), key => Policies.Where(p => p.AppliesTo(key.Tenant, key.Graph)).ToArray());

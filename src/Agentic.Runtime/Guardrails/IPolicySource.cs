@@ -12,4 +12,10 @@ public interface IPolicySource
     /// a file or folder path, or <c>set:VERSION</c> for a fixed set.
     /// </summary>
     string Origin => $"set:{Current.Version}";
+
+    /// <summary>
+    /// Completes once <see cref="Current"/> holds every policy in force (a source that reads them from elsewhere, such as
+    /// tenants' own policies in a cluster, completes it after its first read); lifetimes start or resume only after it.
+    /// </summary>
+    Task Loaded => Task.CompletedTask;
 }

@@ -1,4 +1,3 @@
-using Agentic.Core.Guardrails;
 using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Journal;
 using Microsoft.AspNetCore.Builder;
@@ -7,14 +6,13 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Agentic.Server.Api;
 
-/// <summary>/v1/usage and /v1/policies: the calling tenant's spend from its journals, and policy files checked before use.</summary>
+/// <summary>/v1/usage: the calling tenant's spend from its journals.</summary>
 internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").AddEndpointFilter(ApiAuthentication.RequireTenant).WithTags("usage").RequireRateLimiting(TenantRateLimits.Policy);
         group.MapGet("/usage", UsageAsync);
-        group.MapPost("/policies/validate", (Delegate)ValidatePoliciesAsync).WithDescription("The body is a policy file (application/yaml); 200 with the policies read, or 400 naming every problem with its line.");
     }
 
     /// <summary>Tokens and cost by node and model, read from the tenant's journals (lost attempts included).</summary>
@@ -31,18 +29,6 @@ internal static class UsageEndpoints
             cost_usd = report.CostUsd,
             by_hour = report.Hours.Select(h => new { hour = h.Hour, tokens_used = h.TokensUsed, cost_usd = h.CostUsd }),
             by_node = report.Lines.Select(l => new { node = l.Node, model = l.Model.Length == 0 ? null : l.Model, executions = l.Executions, input_tokens = l.InputTokens, output_tokens = l.OutputTokens, tokens_used = l.TokensUsed, cost_usd = l.CostUsd }),
-        });
-    }
-
-    private static async Task<IResult> ValidatePoliciesAsync(HttpContext context)
-    {
-        using var reader = new StreamReader(context.Request.Body);
-        var text = await reader.ReadToEndAsync(context.RequestAborted);
-        var set = PolicyReader.Read(text, "policies.yaml");
-        return TypedResults.Ok(new
-        {
-            version = set.Version,
-            policies = set.Policies.Select(p => new { name = p.Name, scope = PolicyNames.Of(p.Scope), action = PolicyNames.Of(p.Action), tenant = p.Tenant, graph = p.Graph }),
         });
     }
 }

@@ -124,6 +124,35 @@ public sealed class PolicyReaderTests
         }
     }
 
+    [Fact]
+    public void ATenantsOwnFile_AppliesToThatTenantOnly_UnderQualifiedNames_AndMayNotNameAnother()
+    {
+        var set = PolicyReader.ReadTenant("acme", "graph: g\npolicies:\n  - { name: cap, scope: lifetime, when: \"count() > 3\", action: pause_lifetime }\n  - { name: mine, tenant: acme, scope: execution, when: \"tokens_used > 9\", action: reject_execution }\n");
+        Assert.Equal([("acme/cap", "acme", "g"), ("acme/mine", "acme", "g")], set.Policies.Select(p => (p.Name, p.Tenant!, p.Graph!)));
+        Assert.True(set.Policies[0].AppliesTo("acme", "g"));
+        Assert.False(set.Policies[0].AppliesTo("globex", "g"));
+        Assert.NotEqual(set.Version, PolicyReader.ReadTenant("globex", "graph: g\npolicies:\n  - { name: cap, scope: lifetime, when: \"count() > 3\", action: pause_lifetime }\n  - { name: mine, scope: execution, when: \"tokens_used > 9\", action: reject_execution }\n").Version);
+
+        var file = Assert.Throws<PolicyValidationException>(() => PolicyReader.ReadTenant("acme", "tenant: globex\npolicies:\n  - { name: cap, scope: lifetime, when: \"count() > 3\", action: pause_lifetime }\n"));
+        Assert.Equal("acme.yaml:1:9: error AP014: the file names tenant 'globex': a tenant's own policies apply to that tenant only (leave 'tenant' out)", Assert.Single(file.Diagnostics).ToString());
+        var policy = Assert.Throws<PolicyValidationException>(() => PolicyReader.ReadTenant("acme", "policies:\n  - { name: cap, tenant: globex, scope: lifetime, when: \"count() > 3\", action: pause_lifetime }\n"));
+        Assert.Contains("AP014: policy 'cap' names tenant 'globex'", Assert.Single(policy.Diagnostics).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Combining_PutsTheOperatorsPoliciesFirst_AndNamesEveryPartInTheVersion()
+    {
+        var operatorSet = PolicyReader.Read("policies:\n  - { name: cap, scope: lifetime, when: \"count() > 3\", action: pause_lifetime }\n", "op.yaml");
+        Assert.Same(operatorSet, PolicySet.Combine(operatorSet, []));
+        var acme = PolicyReader.ReadTenant("acme", "policies:\n  - { name: cap, scope: lifetime, when: \"count() > 1\", action: abort_lifetime }\n");
+        var globex = PolicyReader.ReadTenant("globex", "policies:\n  - { name: cap, scope: lifetime, when: \"count() > 2\", action: abort_lifetime }\n");
+        var combined = PolicySet.Combine(operatorSet, [acme, globex]);
+        Assert.Equal(["cap", "acme/cap", "globex/cap"], combined.Policies.Select(p => p.Name));
+        Assert.Equal(["cap", "acme/cap"], combined.For("acme", "any").Select(p => p.Name));
+        Assert.Equal(combined.Version, PolicySet.Combine(operatorSet, [globex, acme]).Version);
+        Assert.NotEqual(combined.Version, PolicySet.Combine(operatorSet, [acme]).Version);
+    }
+
     private static (string, string, double, double) Summary(PolicyDecision? d, int digits = 3) => (d!.Policy, d.Subject, Math.Round(d.Measured, digits), d.Threshold);
 
     private static UsageSample Sample(string node, int iteration, long tokens, double cost = 0) =>

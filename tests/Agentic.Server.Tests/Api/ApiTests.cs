@@ -3,48 +3,20 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Agentic.Testing;
+using static Agentic.Server.Tests.Api.ApiCalls;
 
 namespace Agentic.Server.Tests.Api;
 
 /// <summary>The /v1 API over the real server in memory: each endpoint's success and its errors, as problem documents.</summary>
 public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    private static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
-
     private static string Sample(string name) => File.ReadAllText(RepoPaths.Sample(name));
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
-    }
 
     private static async Task<JsonElement> StartAsync(HttpClient client, string graph, object? input = null, string? key = null)
     {
         var response = await client.PostAsJsonAsync("/v1/lifetimes", new { graph, version = "1.0.0", input, idempotency_key = key });
         Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static async Task<JsonElement> SettledAsync(HttpClient client, string id, params string[] phases)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var lifetime = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}");
-            if (phases.Contains(lifetime.GetProperty("phase").GetString()))
-            {
-                return lifetime;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"lifetime {id} is {lifetime.GetProperty("phase")} after {Patience}");
-            await Task.Delay(50);
-        }
     }
 
     [Fact]
@@ -227,21 +199,11 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Usage_IsTheTenantsSpendByNodeAndModel_AndPoliciesAreCheckedBeforeUse_AndAGraphIsDrawn()
     {
-        var (_, client, _) = await factory.TenantAsync();
+        var (tenant, client, _) = await factory.TenantAsync();
         var (_, other, _) = await factory.TenantAsync();
         using var _c = client;
         using var _o = other;
-        const string Asking = """
-            graph: asking
-            version: 1.0.0
-            nodes:
-              - { name: ask,  kind: task, type: llm, config: { provider: echo, model: m, prompt: "hello {{input.n}}" } }
-              - { name: done, kind: plan, type: all }
-            edges:
-              - { from: ask, to: done }
-              - { from: done, to: end, kind: final }
-            """;
-        await client.PostAsync("/v1/graphs", Yaml(Asking));
+        await client.PostAsync("/v1/graphs", Yaml(AskingGraph));
         var id = (await StartAsync(client, "asking", new { n = 1 })).GetProperty("id").GetString()!;
         var spent = (await SettledAsync(client, id, "completed")).GetProperty("tokens_used").GetInt64();
         Assert.True(spent > 0);
@@ -253,9 +215,10 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/v1/usage")).GetProperty("tokens_used").GetInt64());
 
         var valid = await client.PostAsync("/v1/policies/validate", Yaml("policies:\n  - { name: budget, scope: tenant, when: \"sum(tokens_used) >= 1000\", action: abort_lifetime }\n"));
-        Assert.Equal("budget", (await valid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("policies")[0].GetProperty("name").GetString());
+        Assert.Equal($"{tenant}/budget", (await valid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("policies")[0].GetProperty("name").GetString());
         var invalid = await ProblemAsync(await client.PostAsync("/v1/policies/validate", Yaml("policies:\n  - { name: x, scope: planet, when: \"true\", action: abort_lifetime }\n")), HttpStatusCode.BadRequest);
-        Assert.Contains("policies.yaml:2", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"{tenant}.yaml:2", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, (await client.GetFromJsonAsync<JsonElement>("/v1/policies")).GetProperty("text").ValueKind); // validating stores nothing
 
         var drawn = await client.GetAsync("/v1/graphs/asking/1.0.0/mermaid");
         Assert.Equal("text/vnd.mermaid", drawn.Content.Headers.ContentType?.MediaType);

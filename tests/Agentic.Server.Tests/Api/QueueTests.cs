@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using static Agentic.Server.Tests.Api.ApiCalls;
 
 namespace Agentic.Server.Tests.Api;
 
@@ -32,22 +33,6 @@ public sealed class QueueTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var response = await client.PostAsync($"/v1/queues/{queue}/poll?wait={wait}&worker=test", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static async Task<JsonElement> SettledAsync(HttpClient client, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var lifetime = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}");
-            if (lifetime.GetProperty("phase").GetString() is "completed" or "failed")
-            {
-                return lifetime;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"lifetime {id} is still {lifetime.GetProperty("phase")}");
-            await Task.Delay(50);
-        }
     }
 
     [Fact]
