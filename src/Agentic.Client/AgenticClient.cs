@@ -84,6 +84,85 @@ public sealed class AgenticClient : IDisposable
     public Task<LifetimeResource> ProvideInputAsync(string lifetimeId, string executionId, JsonElement input, string? actor = null, CancellationToken cancellationToken = default) =>
         PostAsync(Path(lifetimeId, "inputs/" + Uri.EscapeDataString(executionId)), new InputRequest(input, actor), cancellationToken);
 
+    /// <summary>The tenant's lifetimes, newest first, one page (filtered by <paramref name="phase"/> and/or <paramref name="graph"/>); pass the page's <see cref="LifetimePage.Next"/> as <paramref name="cursor"/> for the next.</summary>
+    public async Task<LifetimePage> ListAsync(string? phase = null, string? graph = null, int limit = 50, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var query = new StringBuilder(FormattableString.Invariant($"v1/lifetimes?limit={limit}"));
+        foreach (var (name, value) in new[] { ("phase", phase), ("graph", graph), ("cursor", cursor) })
+        {
+            if (value is not null)
+            {
+                query.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            }
+        }
+
+        using var response = await GetRetryingAsync(new Uri(query.ToString(), UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<LifetimePage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of the lifetime's journal, from record <paramref name="from"/>.</summary>
+    public async Task<JournalPage> JournalAsync(string lifetimeId, long from = 1, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var path = new Uri(Path(lifetimeId, "journal").OriginalString + FormattableString.Invariant($"?from={from}&limit={limit}"), UriKind.Relative);
+        using var response = await GetRetryingAsync(path, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<JournalPage>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every record of the lifetime's journal, page by page.</summary>
+    public async IAsyncEnumerable<JsonElement> JournalRecordsAsync(string lifetimeId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (long? from = 1; from is { } next; )
+        {
+            var page = await JournalAsync(lifetimeId, next, 500, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Records)
+            {
+                yield return record;
+            }
+
+            from = page.Next;
+        }
+    }
+
+    /// <summary>A new lifetime continuing <paramref name="lifetimeId"/> from its record <paramref name="fromSequence"/>.</summary>
+    public Task<LifetimeResource> ForkAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken = default) =>
+        PostAsync(Path(lifetimeId, "fork"), new ForkRequest(fromSequence), cancellationToken);
+
+    /// <summary>Replays the lifetime's journal on the server without running a node.</summary>
+    public async Task<ReplayReport> ReplayAsync(string lifetimeId, CancellationToken cancellationToken = default)
+    {
+        using var response = await GetRetryingAsync(Path(lifetimeId, "replay"), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<ReplayReport>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tenant's spend (tokens and cost by node and model, and by hour), as the server's JSON.</summary>
+    public async Task<JsonElement> UsageAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await GetRetryingAsync(new Uri("v1/usage", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<JsonElement>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tenant's own policy file and every policy in force for it, as the server's JSON.</summary>
+    public async Task<JsonElement> GetPoliciesAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await GetRetryingAsync(new Uri("v1/policies", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<JsonElement>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores <paramref name="yaml"/> as the tenant's own policy file (refused with every problem and its line).</summary>
+    public async Task<JsonElement> PutPoliciesAsync(string yaml, CancellationToken cancellationToken = default)
+    {
+        using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
+        using var response = await _http.PutAsync(new Uri("v1/policies", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<JsonElement>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the tenant's own policy file.</summary>
+    public async Task DeletePoliciesAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync(new Uri("v1/policies", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// The lifetime's events after <paramref name="afterSequence"/> (0: from its start) until its end, reconnecting
     /// with the last event id when the connection drops (a refusal, such as 404, is thrown instead).

@@ -17,4 +17,5 @@ public sealed record LifetimeResource(
     string? Reason,
     IReadOnlyList<AwaitedResource> Awaiting,
     [property: JsonPropertyName("tokens_used")] long TokensUsed,
-    [property: JsonPropertyName("cost_usd")] double CostUsd);
+    [property: JsonPropertyName("cost_usd")] double CostUsd,
+    string? Tenant = null);

@@ -1,3 +1,4 @@
+using Agentic.Cli.Remote;
 using System.CommandLine;
 using Agentic.Core.Execution;
 using Agentic.Orleans;
@@ -19,9 +20,22 @@ internal static class ControlCommand
             ? "Pause a lifetime: nothing new is dispatched; in-flight executions finish and are recorded"
             : "Abort a lifetime: in-flight executions are cancelled and recorded as cancelled; terminal";
         var command = new Command(verb, description) { idArg, db, output, reason, by };
+        var remote = new RemoteTarget();
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             var id = parse.GetValue(idArg)!;
+            if (remote.Open(parse) is { } client)
+            {
+                return await RemoteLifetimes.ActAsync(
+                    io,
+                    client,
+                    c => action == LifetimeControl.Pause ? c.PauseAsync(id, parse.GetValue(by), parse.GetValue(reason), ct) : c.AbortAsync(id, parse.GetValue(by), parse.GetValue(reason), ct),
+                    parse.GetValue(output) == "json",
+                    doneAsAsked: true,
+                    ct).ConfigureAwait(false);
+            }
+
             await using var silo = await CliRuntime.SiloForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
             var actor = parse.GetValue(by)!;
             var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);

@@ -1,3 +1,4 @@
+using Agentic.Cli.Remote;
 using System.CommandLine;
 using Agentic.Orleans;
 
@@ -13,8 +14,15 @@ internal static class ForkCommand
         var db = CliOptions.Db();
         var output = CliOptions.Output();
         var command = new Command("fork", "Start a new lifetime from a lifetime's record N and run it from there") { idArg, from, db, output };
+        var remote = new RemoteTarget();
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
+            if (remote.Open(parse) is { } client)
+            {
+                return await RemoteLifetimes.ActAsync(io, client, c => c.ForkAsync(parse.GetValue(idArg)!, parse.GetValue(from), ct), parse.GetValue(output) == "json", doneAsAsked: false, ct).ConfigureAwait(false);
+            }
+
             await using var silo = await CliRuntime.SiloForAsync(parse.GetValue(db)!, parse.GetValue(idArg)!, ct).ConfigureAwait(false);
             var fork = silo.Grains.GetGrain<IAgentLifetimeGrain>(CliSilo.NewLifetimeId());
             await GrainStates.Call(() => fork.ForkAsync(parse.GetValue(idArg)!, parse.GetValue(from))).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Agentic.Cli.Remote;
 using System.CommandLine;
 using Agentic.Orleans;
 
@@ -15,10 +16,19 @@ internal static class InputCommand
         var output = CliOptions.Output();
         var by = CliOptions.By();
         var command = new Command("input", "Provide the input a waiting execution asked for (exactly once)") { idArg, executionArg, payloadArg, db, output, by };
+        var remote = new RemoteTarget();
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             var payload = InputText.Parse(parse.GetValue(payloadArg));
             var id = parse.GetValue(idArg)!;
+            if (remote.Open(parse) is { } client)
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(payload.ToJsonString());
+                var input = json.RootElement.Clone();
+                return await RemoteLifetimes.ActAsync(io, client, c => c.ProvideInputAsync(id, parse.GetValue(executionArg)!, input, parse.GetValue(by), ct), parse.GetValue(output) == "json", doneAsAsked: false, ct).ConfigureAwait(false);
+            }
+
             await using var silo = await CliRuntime.SiloForAsync(parse.GetValue(db)!, id, ct).ConfigureAwait(false);
             var lifetime = silo.Grains.GetGrain<IAgentLifetimeGrain>(id);
             await GrainStates.Call(() => lifetime.ProvideInputAsync(parse.GetValue(executionArg)!, GrainStates.Data(payload), parse.GetValue(by)!)).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
 using Agentic.Storage.Blobs;
 using Agentic.Storage.Sqlite;
+using Agentic.Cli.Remote;
 using Spectre.Console;
 
 namespace Agentic.Cli.Commands;
@@ -19,25 +20,47 @@ internal static class JournalCommand
         var db = CliOptions.Db();
         var output = CliOptions.Output();
         var command = new Command("journal", "Print a lifetime's journal records") { idArg, db, output };
+        var remote = new RemoteTarget();
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
+            if (remote.Open(parse) is { } client)
+            {
+                using (client)
+                {
+                    var id = parse.GetValue(idArg)!;
+                    var remoteRecords = await client.JournalRecordsAsync(id, ct).ToListAsync(ct).ConfigureAwait(false);
+                    if (parse.GetValue(output) == "json")
+                    {
+                        io.Output.WriteLine(RemoteViews.ToJson(remoteRecords));
+                    }
+                    else
+                    {
+                        io.Console.MarkupLine($"[bold]lifetime {Markup.Escape(id)}[/] — {remoteRecords.Count} records");
+                        RemoteViews.PrintTimeline(io, remoteRecords);
+                    }
+
+                    return ExitCodes.Completed;
+                }
+            }
+
             var path = parse.GetValue(db)!;
             if (!File.Exists(path))
             {
                 throw new CliInputException($"journal database '{path}' does not exist (pass --db)");
             }
 
-            var id = parse.GetValue(idArg)!;
+            var lifetimeId = parse.GetValue(idArg)!;
             await using var store = new SqliteJournalStore(new SqliteJournalOptions { Path = path }, new LocalBlobStore(CliServices.BlobRootFor(path)));
             var records = new List<JournalEntry>();
-            await foreach (var entry in store.ReadAsync(id, 1, ct).ConfigureAwait(false))
+            await foreach (var entry in store.ReadAsync(lifetimeId, 1, ct).ConfigureAwait(false))
             {
                 records.Add(entry);
             }
 
             if (records.Count == 0)
             {
-                throw CliRuntime.NotFound(id, parse.GetValue(db)!);
+                throw CliRuntime.NotFound(lifetimeId, parse.GetValue(db)!);
             }
 
             if (parse.GetValue(output) == "json")

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Agentic.Client;
 using Agentic.Core.Execution;
 using Agentic.Core.Graphs;
+using Agentic.Cli.Remote;
 using Spectre.Console;
 
 namespace Agentic.Cli.Commands;
@@ -25,23 +26,7 @@ internal static class RemoteRun
             io.Console.MarkupLine(Markup.Escape($"lifetime {started.Id} of {graph} on {server}"));
         }
 
-        var lifetime = started;
-        await foreach (var e in client.EventsAsync(started.Id, 0, ct).ConfigureAwait(false))
-        {
-            if (!json)
-            {
-                var r = e.Record;
-                io.Console.MarkupLine($"[grey]{r.Sequence,5}[/] {Markup.Escape($"{e.Kind,-7} {r.Node ?? r.Kind,-16} {r.Phase}{(r.TokensUsed > 0 ? $" ({r.TokensUsed} tokens)" : string.Empty)}")}");
-            }
-
-            // Parked (waiting for a person, or paused): like an embedded run, stop following and say what to do.
-            if (e.Record.Phase is "waiting" or "pause" && (lifetime = await client.GetAsync(started.Id, ct).ConfigureAwait(false)).Phase is "waiting" or "paused")
-            {
-                break;
-            }
-        }
-
-        lifetime = await client.GetAsync(started.Id, ct).ConfigureAwait(false);
+        var lifetime = await RemoteFollow.FollowAsync(io, client, started.Id, 0, !json, ct).ConfigureAwait(false);
         if (json)
         {
             io.Output.WriteLine(JsonSerializer.Serialize(new

@@ -1,3 +1,4 @@
+using Agentic.Cli.Remote;
 using System.CommandLine;
 using Agentic.Core.Execution;
 using Agentic.Orleans;
@@ -21,10 +22,19 @@ internal static class ResumeCommand
         var reason = CliOptions.Reason();
         var by = CliOptions.By();
         var command = new Command("resume", "Recover every unfinished lifetime after a crash, or resume one paused lifetime") { idArg, db, output, reason, by };
+        var remote = new RemoteTarget();
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             var path = parse.GetValue(db)!;
             var json = parse.GetValue(output) == "json";
+            if (remote.Open(parse) is { } client)
+            {
+                // A server recovers its lifetimes by itself: only resuming a paused one is asked of it.
+                var paused = parse.GetValue(idArg) ?? throw new CliInputException("resume --server needs the paused lifetime's id (a server recovers its unfinished lifetimes by itself)");
+                return await RemoteLifetimes.ActAsync(io, client, c => c.ResumeAsync(paused, parse.GetValue(by), parse.GetValue(reason), ct), json, doneAsAsked: false, ct).ConfigureAwait(false);
+            }
+
             if (parse.GetValue(idArg) is { } id)
             {
                 await using var one = await CliRuntime.SiloForAsync(path, id, ct).ConfigureAwait(false);

@@ -8,6 +8,7 @@ using Agentic.Runtime.Lifetimes;
 using Agentic.Orleans;
 using Agentic.Runtime.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Agentic.Cli.Remote;
 using Spectre.Console;
 
 namespace Agentic.Cli.Commands;
@@ -27,12 +28,12 @@ internal static class RunCommand
         var cap = new Option<int?>("--iteration-cap") { Description = "override the graph's iteration cap for this run" };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the journal in memory only (nothing is written to disk)" };
         var count = new Option<int>("--count") { Description = "start this many lifetimes of the graph at once (prints a summary)", DefaultValueFactory = _ => 1 };
-        var server = new Option<string?>("--server") { Description = "run on an Agentic server (its base URL) instead of embedded: the graph is published for the API key's tenant" };
-        var apiKey = new Option<string?>("--api-key") { Description = "the tenant API key for --server (default: $AGENTIC_API_KEY)" };
+        var remote = new RemoteTarget();
         var command = new Command("run", "Run a graph embedded (or on a server), journaling every step, with live progress")
         {
-            graphArg, input, db, output, tenant, cap, inMemory, count, policies, prices, server, apiKey,
+            graphArg, input, db, output, tenant, cap, inMemory, count, policies, prices,
         };
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
             var graph = GraphFiles.Load(parse.GetValue(graphArg)!);
@@ -44,22 +45,14 @@ internal static class RunCommand
                 throw new CliInputException($"--iteration-cap must be at least 1, got {iterationCap}");
             }
 
-            if (parse.GetValue(server) is { } serverText)
+            if (remote.Read(parse) is { } server)
             {
-                if (!Uri.TryCreate(serverText, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-                {
-                    throw new CliInputException($"--server '{serverText}' is not an http or https URL (e.g. http://127.0.0.1:8080)");
-                }
-
                 if (parse.GetValue(count) != 1 || parse.GetValue(inMemory) || parse.GetValue(policies) is not null || parse.GetValue(prices) is not null)
                 {
                     throw new CliInputException("--server runs one lifetime with the server's journal, policies and prices: --count, --in-memory, --policies and --prices do not apply");
                 }
 
-                var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("AGENTIC_API_KEY")
-                    ?? throw new CliInputException("--server needs a tenant API key: --api-key, or the environment variable AGENTIC_API_KEY");
-                var baseUrl = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
-                return await RemoteRun.RunAsync(io, baseUrl, key, graph, payload, iterationCap, json, ct).ConfigureAwait(false);
+                return await RemoteRun.RunAsync(io, server.Url, server.Key, graph, payload, iterationCap, json, ct).ConfigureAwait(false);
             }
 
             var dbPath = parse.GetValue(inMemory) ? null : parse.GetValue(db);

@@ -1,3 +1,4 @@
+using Agentic.Cli.Remote;
 using System.CommandLine;
 using System.Globalization;
 using Agentic.Core.Guardrails;
@@ -16,8 +17,23 @@ internal static class UsageCommand
         var tenant = new Option<string?>("--tenant") { Description = "only this tenant's lifetimes (also shows its guardrail ledger)" };
         var lifetime = new Option<string?>("--lifetime") { Description = "only this lifetime" };
         var command = new Command("usage", "Tokens and cost so far, by tenant, node and model, from the journal") { db, output, tenant, lifetime };
+        var remote = new RemoteTarget();
+        remote.AddTo(command);
         command.SetAction((parse, ct) => CommandErrors.Guard(io, async () =>
         {
+            if (remote.Open(parse) is { } client)
+            {
+                using (client)
+                {
+                    if (parse.GetValue(tenant) is not null || parse.GetValue(lifetime) is not null)
+                    {
+                        throw new CliInputException("usage --server shows the API key's tenant's usage: --tenant and --lifetime do not apply");
+                    }
+
+                    return await UsageRemoteAsync(io, await client.UsageAsync(ct).ConfigureAwait(false), parse.GetValue(output) == "json").ConfigureAwait(false);
+                }
+            }
+
             await using var cli = CliRuntime.Open(parse.GetValue(db)!);
             var store = cli.Journal;
             var tenantId = parse.GetValue(tenant);
@@ -105,4 +121,32 @@ internal static class UsageCommand
 
         w.WriteEndObject();
     });
+
+    /// <summary>The key's tenant's usage as the server reports it (its JSON as is, or the local command's table).</summary>
+    private static Task<int> UsageRemoteAsync(CliIo io, System.Text.Json.JsonElement usage, bool json)
+    {
+        if (json)
+        {
+            io.Output.WriteLine(usage.GetRawText());
+            return Task.FromResult(ExitCodes.Completed);
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("node", "model", "executions", "input", "output", "tokens", "cost");
+        foreach (var l in usage.GetProperty("by_node").EnumerateArray())
+        {
+            table.AddRow(
+                Markup.Escape(l.GetProperty("node").GetString()!),
+                Markup.Escape(l.GetProperty("model").GetString() ?? "-"),
+                l.GetProperty("executions").GetInt64().ToString(CultureInfo.InvariantCulture),
+                UsageText.Tokens(l.GetProperty("input_tokens").GetInt64()),
+                UsageText.Tokens(l.GetProperty("output_tokens").GetInt64()),
+                UsageText.Tokens(l.GetProperty("tokens_used").GetInt64()),
+                UsageText.Usd(l.GetProperty("cost_usd").GetDouble()));
+        }
+
+        table.AddRow("[bold]total[/]", string.Empty, usage.GetProperty("executions").GetInt64().ToString(CultureInfo.InvariantCulture), UsageText.Tokens(usage.GetProperty("input_tokens").GetInt64()), UsageText.Tokens(usage.GetProperty("output_tokens").GetInt64()), $"[bold]{UsageText.Tokens(usage.GetProperty("tokens_used").GetInt64())}[/]", $"[bold]{UsageText.Usd(usage.GetProperty("cost_usd").GetDouble())}[/]");
+        io.Console.Write(table);
+        io.Console.MarkupLine($"{usage.GetProperty("lifetimes").GetInt64()} lifetime(s) on the server");
+        return Task.FromResult(ExitCodes.Completed);
+    }
 }

@@ -18,9 +18,10 @@ internal static class ApiResources
         s.Iterations,
         Json(s.Result),
         s.Reason,
-        s.Awaiting.Select(a => new AwaitedResource(a.ExecutionId, a.NodeName, a.Phase, Json(a.Prompt))).ToList(),
+        s.Awaiting.Select(a => new AwaitedResource(a.ExecutionId, a.NodeName, a.Phase, Json(a.Prompt), a.NodeType, a.Attempt, a.Iteration)).ToList(),
         s.TokensUsed,
-        s.CostUsd);
+        s.CostUsd,
+        s.TenantId);
 
     public static ExecutionRefResource Event(ExecutionRef r) => new(r.LifetimeId, r.Sequence, r.Kind, r.ExecutionId, r.Node, r.Phase, r.TokensUsed, r.CostUsd, r.RecordedAt);
 

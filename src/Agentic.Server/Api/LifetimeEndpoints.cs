@@ -77,6 +77,7 @@ internal static class LifetimeEndpoints
             lifetimes = page.Select(l => new
             {
                 id = l.LifetimeId,
+                tenant = l.TenantId,
                 graph = l.GraphName,
                 version = l.GraphVersion,
                 phase = l.Phase.ToWireName(),
