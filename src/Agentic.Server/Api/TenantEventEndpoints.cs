@@ -12,8 +12,8 @@ namespace Agentic.Server.Api;
 /// <summary>
 /// GET /v1/events: the calling tenant's lifetimes changing phase, live, as server-sent events ("phase"; id
 /// <c>{epoch}.{position}</c>). A reconnect with Last-Event-ID continues after it while the feed keeps it (the last
-/// 4,096 changes of one feed activation); otherwise it starts from the oldest kept. A live view: GET /v1/lifetimes is
-/// the complete, durable listing.
+/// 4,096 changes of one feed activation); otherwise it starts from the oldest kept, after a "gap" event saying that
+/// changes were missed (a live view: GET /v1/lifetimes is the complete, durable listing to read again).
 /// </summary>
 internal static class TenantEventEndpoints
 {
@@ -41,6 +41,7 @@ internal static class TenantEventEndpoints
 
     private static async IAsyncEnumerable<SseItem<object>> Follow(ITenantFeedGrain feed, string? epoch, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var resumed = epoch is not null;
         while (!cancellationToken.IsCancellationRequested)
         {
             TenantFeedPage page;
@@ -53,6 +54,13 @@ internal static class TenantEventEndpoints
                 yield break;
             }
 
+            if (resumed && (page.Epoch != epoch || page.First > after + 1))
+            {
+                // The reader missed changes: the feed was restarted (another epoch) or has dropped them since.
+                yield return new SseItem<object>(new { reason = page.Epoch != epoch ? "the feed restarted since that event" : "the feed no longer keeps the changes after that event", relist = "/v1/lifetimes" }, "gap");
+            }
+
+            resumed = false;
             epoch = page.Epoch;
             var position = page.First;
             foreach (var e in page.Events)

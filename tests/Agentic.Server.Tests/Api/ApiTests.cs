@@ -284,6 +284,22 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         Assert.Equal(["running", "completed"], next);
         await ProblemAsync(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/events") { Headers = { { "Last-Event-ID", "nonsense" } } }, cancel.Token), HttpStatusCode.BadRequest);
+
+        // An id of another feed (the server restarted since): a gap event first, then what is kept.
+        using var stale = new HttpRequestMessage(HttpMethod.Get, "/v1/events");
+        stale.Headers.Add("Last-Event-ID", "0123456789ab.3");
+        using var afterGap = await client.SendAsync(stale, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var gapReader = new StreamReader(await afterGap.Content.ReadAsStreamAsync(cancel.Token));
+        var kinds = new List<string>();
+        while (kinds.Count < 2 && await gapReader.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kinds.Add(line[7..]);
+            }
+        }
+
+        Assert.Equal(["gap", "phase"], kinds);
     }
 
     [Fact]
