@@ -46,4 +46,60 @@ public sealed class AgenticClientTests(ApiFactory factory) : IClassFixture<ApiFa
         var conflict = await Assert.ThrowsAsync<AgenticApiException>(() => client.AbortAsync(approval.Id, cancellationToken: cancel.Token));
         Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
     }
+
+    [Fact]
+    public async Task ReadsAndEventStreams_AreMadeAgainWhileTheServerAnswers503_ButChangesAreNot()
+    {
+        var (_, keyed, secret) = await factory.TenantAsync();
+        keyed.Dispose();
+        var unavailable = new Unavailable();
+        using var http = factory.CreateDefaultClient(unavailable);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        using var client = new AgenticClient(http);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await client.PublishGraphAsync(File.ReadAllText(RepoPaths.Sample("hello")), cancellationToken: cancel.Token);
+        var started = await client.StartAsync(new StartLifetimeRequest("hello", "1.0.0", JsonSerializer.SerializeToElement(new { count = 0 }), null, null), cancel.Token);
+
+        // Two 503s, then the server: a read and an event stream get through, each after its retries.
+        (unavailable.Next, unavailable.Seen) = (2, 0);
+        Assert.Equal(started.Id, (await client.GetAsync(started.Id, cancel.Token)).Id);
+        Assert.Equal(3, unavailable.Seen);
+        unavailable.Next = 2;
+        Assert.Equal(22, await client.EventsAsync(started.Id, cancellationToken: cancel.Token).CountAsync(cancel.Token));
+
+        // Five in a row: the read gives up with the server's words; a change is never made again.
+        unavailable.Next = 5;
+        var read = await Assert.ThrowsAsync<AgenticApiException>(() => client.GetAsync(started.Id, cancel.Token));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, read.Status);
+        unavailable.Next = 1;
+        unavailable.Seen = 0;
+        var change = await Assert.ThrowsAsync<AgenticApiException>(() => client.PauseAsync(started.Id, cancellationToken: cancel.Token));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, 1), (change.Status, unavailable.Seen));
+    }
+
+    /// <summary>Answers the next <see cref="Next"/> requests with 503 (Retry-After: 0) as a changing cluster does, then passes them on.</summary>
+    private sealed class Unavailable : DelegatingHandler
+    {
+        public int Next { get; set; }
+
+        public int Seen { get; set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen++;
+            if (Next <= 0)
+            {
+                return base.SendAsync(request, cancellationToken);
+            }
+
+            Next--;
+            var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
+            {
+                Content = new StringContent("{\"title\":\"Service unavailable\",\"status\":503,\"detail\":\"the cluster is changing\"}", System.Text.Encoding.UTF8, "application/problem+json"),
+                RequestMessage = request,
+            };
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero);
+            return Task.FromResult(response);
+        }
+    }
 }
