@@ -25,6 +25,7 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
     private static readonly TimeSpan PolicyWait = TimeSpan.FromSeconds(30);
     private readonly LifetimeServices _services;
     private readonly ILogger<AgentLifetimeGrain> _logger;
+    private readonly SiloMetrics _metrics;
     private LifetimeActor? _actor;
     private TaskScheduler? _scheduler;
     private volatile bool _deactivated;
@@ -34,6 +35,7 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
     {
         _services = services.GetRequiredService<LifetimeServices>();
         _logger = services.GetRequiredService<ILogger<AgentLifetimeGrain>>();
+        _metrics = services.GetRequiredService<SiloMetrics>();
     }
 
     public string Key => this.GetPrimaryKeyString();
@@ -49,11 +51,17 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
         }
 
         _actor = new LifetimeActor(this, _services);
+        _metrics.LifetimeActivated();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _deactivated = true;
+        if (_actor is not null)
+        {
+            _metrics.LifetimeDeactivated();
+        }
+
         if (_actor is { CanPassivate: false } && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             // Orleans is dropping a lifetime that still runs: a duplicate activation found during a membership change

@@ -56,6 +56,7 @@ public static class AgenticSiloBuilderExtensions
         // The grain directory's cache keeps ~430 B per grain ever activated at its default of 1,000,000 entries: a
         // lifetime is activated a few times in its life, so bound it (a host may set it again after this).
         silo.Configure<global::Orleans.Configuration.GrainDirectoryOptions>(o => o.CacheSize = Math.Min(o.CacheSize, DirectoryCacheSize));
+        silo.Services.TryAddSingleton<SiloMetrics>();
         silo.Services.AddSingleton<ExecutionRefPublisher>();
         silo.Services.AddSingleton<Runtime.Lifetimes.IJournalObserver>(sp => sp.GetRequiredService<ExecutionRefPublisher>());
         silo.Services.TryAddSingleton<ILifetimePhaseObserver, TenantPhasePublisher>();

@@ -11,7 +11,8 @@ namespace Agentic.Orleans;
 [global::Orleans.Concurrency.Reentrant]
 internal sealed class WorkQueueGrain(
     [PersistentState("work-queue", AgenticSiloBuilderExtensions.StorageName)] IPersistentState<WorkQueueState> state,
-    TimeProvider time) : Grain, IWorkQueueGrain
+    TimeProvider time,
+    SiloMetrics metrics) : Grain, IWorkQueueGrain
 {
     private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KeepTaken = TimeSpan.FromMinutes(10);
@@ -26,6 +27,13 @@ internal sealed class WorkQueueGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         EnsureExpiry();
+        ShowDepth();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.Queue(this.GetPrimaryKeyString(), null);
         return Task.CompletedTask;
     }
 
@@ -204,8 +212,12 @@ internal sealed class WorkQueueGrain(
         }
     }
 
+    private void ShowDepth() =>
+        metrics.Queue(this.GetPrimaryKeyString(), (Entries.Count(e => e.Outcome is null && e.LeaseId is null), Entries.Count(e => e.LeaseId is not null)));
+
     private Task SaveAsync()
     {
+        ShowDepth();
         var previous = _lastWrite;
         var write = WriteAfterAsync(previous);
         _lastWrite = write;

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -111,6 +112,8 @@ public static class ServerHost
             // Tenants upload their own policies (PUT /v1/policies): every silo enforces them beside the operator's file.
             silo.AddTenantPolicies();
         });
+        // The runtime's settings on this silo (workers, blob offload, snapshots): Agentic:Runtime.
+        builder.Services.Configure<Runtime.Hosting.AgenticRuntimeOptions>(builder.Configuration.GetSection("Agentic:Runtime"));
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = api.MaxRequestBytes);
@@ -127,7 +130,8 @@ public static class ServerHost
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService("agentic", serviceInstanceId: $"{settings.AdvertisedAddress}:{settings.SiloPort}"))
                 .WithTracing(t => t.AddSource(AgenticTelemetry.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter())
-                .WithMetrics(m => m.AddMeter(AgenticTelemetry.MeterName, "Microsoft.Orleans").AddAspNetCoreInstrumentation().AddOtlpExporter());
+                .WithMetrics(m => m.AddMeter(AgenticTelemetry.MeterName, "Microsoft.Orleans").AddAspNetCoreInstrumentation().AddOtlpExporter())
+                .WithLogging(l => l.AddOtlpExporter());
         }
 
         builder.Services.AddHealthChecks()

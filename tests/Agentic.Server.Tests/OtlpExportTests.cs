@@ -65,7 +65,8 @@ public sealed class OtlpExportTests : IDisposable
         bool Sent(string path, params string[] texts) => received.Any(r => r.Path == path && texts.All(t => r.Body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(t)) >= 0));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(received.Any(r => r.Path == "/v1/traces" && r.Body.AsSpan().IndexOf(id) >= 0 && r.Body.AsSpan().IndexOf("execute work"u8) >= 0)
-            && Sent("/v1/metrics", "agentic.execution.duration") && Sent("/v1/metrics", "agentic.lifetimes.ended")))
+            && Sent("/v1/metrics", "agentic.execution.duration") && Sent("/v1/metrics", "agentic.lifetimes.ended") && Sent("/v1/metrics", "agentic.lifetimes.active")
+            && received.Any(r => r.Path == "/v1/logs")))
         {
             Assert.True(DateTime.UtcNow < deadline, $"not everything reached the OTLP endpoint in 30 s; received: {string.Join(", ", received.Select(r => $"{r.Path} {r.Body.Length} B"))}\n{server.Output}");
             await Task.Delay(100);

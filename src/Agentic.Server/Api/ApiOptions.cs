@@ -11,6 +11,12 @@ public sealed class ApiOptions
     /// <summary>The largest request body accepted (413 beyond it).</summary>
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The largest response body: a journal page ends before the record that would pass it, and a blob (or a single
+    /// record) larger than it is refused with 413. Default 64 MiB.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>How many records a journal page returns at most.</summary>
     public int MaxPageSize { get; set; } = 1000;
 

@@ -19,6 +19,7 @@ internal sealed class ApiProblems(IProblemDetailsService problems) : IExceptionH
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request too large"),
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "Bad request"),
+            ResultTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Result too large"),
             GraphValidationException or PolicyValidationException or ArgumentException or FormatException or System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Invalid request"),
             KeyNotFoundException => (StatusCodes.Status404NotFound, "Not found"),
             InvalidOperationException when !Transient(exception) => (StatusCodes.Status409Conflict, "Conflict"),

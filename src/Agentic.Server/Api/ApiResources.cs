@@ -16,19 +16,19 @@ internal static class ApiResources
         s.LastSequence,
         s.Executions,
         s.Iterations,
-        Json(s.Result),
+        Json(s.LifetimeId, s.Result),
         s.Reason,
-        s.Awaiting.Select(a => new AwaitedResource(a.ExecutionId, a.NodeName, a.Phase, Json(a.Prompt), a.NodeType, a.Attempt, a.Iteration)).ToList(),
+        s.Awaiting.Select(a => new AwaitedResource(a.ExecutionId, a.NodeName, a.Phase, Json(s.LifetimeId, a.Prompt), a.NodeType, a.Attempt, a.Iteration)).ToList(),
         s.TokensUsed,
         s.CostUsd,
         s.TenantId);
 
     public static ExecutionRefResource Event(ExecutionRef r) => new(r.LifetimeId, r.Sequence, r.Kind, r.ExecutionId, r.Node, r.Phase, r.TokensUsed, r.CostUsd, r.RecordedAt);
 
-    private static JsonElement? Json(PayloadData? payload) => payload switch
+    private static JsonElement? Json(string lifetimeId, PayloadData? payload) => payload switch
     {
         null => null,
-        { Blob: { } blob } => JsonSerializer.SerializeToElement(new { blob = blob.Uri, size_bytes = blob.SizeBytes, media_type = blob.MediaType }),
+        { Blob: { } blob } => ApiBlobs.Reference(lifetimeId, blob.Sha256, blob.SizeBytes, blob.MediaType),
         { MediaType: PayloadData.Json } => JsonDocument.Parse(payload.Bytes).RootElement.Clone(),
         _ => JsonSerializer.SerializeToElement(new { media_type = payload.MediaType, base64 = Convert.ToBase64String(payload.Bytes) }),
     };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -34,6 +35,7 @@ internal static class LifetimeEndpoints
         lifetimes.MapPost("/{id}/abort", (string id, ControlRequest? request, HttpContext context, IGrainFactory grains) => ControlAsync(id, request, context, grains, (g, a, r) => g.AbortAsync(a, r)));
         lifetimes.MapPost("/{id}/inputs/{executionId}", ProvideInputAsync);
         lifetimes.MapGet("/{id}/journal", JournalAsync);
+        lifetimes.MapGet("/{id}/blobs/{sha256}", BlobAsync).WithDescription("A payload of the lifetime kept in the blob store (its journal and state show such a payload as { blob: this path, sha256, size_bytes, media_type }).");
         lifetimes.MapGet("/{id}/events", EventsAsync).Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
@@ -146,25 +148,46 @@ internal static class LifetimeEndpoints
             throw new ArgumentException($"from must be at least 1 and limit between 1 and {options.Value.MaxPageSize} (got from={from}, limit={limit})");
         }
 
-        var records = new List<JournalEntry>(Math.Min(limit, 256));
+        // Each record is written on its own first: the page ends before the record that would pass the answer's limit.
+        var blob = ApiBlobs.Writer(id);
+        var written = new List<byte[]>(Math.Min(limit, 256));
+        var size = 0L;
         long? next = null;
         await foreach (var record in store.ReadAsync(id, from, context.RequestAborted))
         {
-            if (records.Count == limit)
+            if (written.Count == limit)
             {
                 next = record.Sequence;
                 break;
             }
 
-            records.Add(record);
+            var one = new ArrayBufferWriter<byte>();
+            await using (var w = new Utf8JsonWriter(one))
+            {
+                JournalJson.WriteRecord(w, record, blob);
+            }
+
+            if (size + one.WrittenCount + 64 > options.Value.MaxResultBytes)
+            {
+                next = written.Count > 0 ? record.Sequence : throw new ResultTooLargeException($"record {record.Sequence} of lifetime {id}", one.WrittenCount, options.Value.MaxResultBytes);
+                break;
+            }
+
+            size += one.WrittenCount + 1;
+            written.Add(one.WrittenSpan.ToArray());
         }
 
         using var buffer = new MemoryStream();
         await using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WritePropertyName("records");
-            JournalJson.WriteRecords(w, records);
+            w.WriteStartArray("records");
+            foreach (var record in written)
+            {
+                w.WriteRawValue(record, skipInputValidation: true);
+            }
+
+            w.WriteEndArray();
             if (next is { } n)
             {
                 w.WriteNumber("next", n);
@@ -179,6 +202,44 @@ internal static class LifetimeEndpoints
 
         return TypedResults.Bytes(buffer.ToArray(), "application/json");
     }
+
+    /// <summary>
+    /// A payload the lifetime's journal references (its input, a result, a prompt) read from the blob store: 404 unless
+    /// the caller's lifetime references it (a tenant cannot probe for content another tenant stored), 413 over the limit.
+    /// </summary>
+    private static async Task<IResult> BlobAsync(string id, string sha256, HttpContext context, IGrainFactory grains, IJournalStore store, IOptions<ApiOptions> options, IServiceProvider services)
+    {
+        await OwnedAsync(id, context, grains);
+        Core.Blobs.BlobReference? found = null;
+        await foreach (var record in store.ReadAsync(id, 1, context.RequestAborted))
+        {
+            found = Payloads(record).Select(p => p?.Blob).FirstOrDefault(b => b is not null && string.Equals(b.Sha256, sha256, StringComparison.OrdinalIgnoreCase));
+            if (found is not null)
+            {
+                break;
+            }
+        }
+
+        if (found is null || services.GetService(typeof(Runtime.Blobs.IBlobStore)) is not Core.Blobs.IBlobReader reader)
+        {
+            throw new KeyNotFoundException($"lifetime {id} has no blob {sha256}");
+        }
+
+        if (found.SizeBytes > options.Value.MaxResultBytes)
+        {
+            throw new ResultTooLargeException($"blob {sha256}", found.SizeBytes, options.Value.MaxResultBytes);
+        }
+
+        return TypedResults.Bytes(reader.Read(found), found.MediaType);
+    }
+
+    private static IEnumerable<Payload?> Payloads(JournalEntry record) => record switch
+    {
+        LifetimeStartedEntry s => [s.Input],
+        ExecutionEntry e => [e.Result],
+        LifetimeEndedEntry end => [end.Result],
+        _ => [],
+    };
 
     /// <summary>
     /// Server-sent events from the lifetime's journal grain: one per record (id: its sequence), the seed's kinds

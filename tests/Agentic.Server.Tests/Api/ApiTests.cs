@@ -325,6 +325,7 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             (HttpMethod.Get, "/v1/lifetimes/{0}/events", null),
             (HttpMethod.Post, "/v1/lifetimes/{0}/fork", new { from_sequence = 2 }),
             (HttpMethod.Get, "/v1/lifetimes/{0}/replay", null),
+            (HttpMethod.Get, "/v1/lifetimes/{0}/blobs/" + new string('a', 64), null),
         };
         foreach (var (method, path, body) in requests)
         {
@@ -340,8 +341,9 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await ProblemAsync(await other.PostAsJsonAsync("/v1/lifetimes", new { graph = "approval", version = "1.0.0" }), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/v1/graphs", Yaml(Sample("approval").Replace("Publish these", "Ship these", StringComparison.Ordinal)))).StatusCode);
 
-        // Nor do they show in its listing.
+        // Nor do they show in its listing, its usage or its policies.
         Assert.DoesNotContain(id, (await other.GetStringAsync("/v1/lifetimes")), StringComparison.Ordinal);
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/v1/usage")).GetProperty("lifetimes").GetInt64());
 
         // Nothing the other tenant tried changed the owner's lifetime.
         Assert.Equal("waiting", (await owner.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}")).GetProperty("phase").GetString());
@@ -357,7 +359,7 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Contains("MaxRequestBytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         using var anonymous = factory.CreateClient();
-        foreach (var path in new[] { "/v1/graphs/hello", "/v1/lifetimes/x", "/v1/lifetimes/x/journal", "/v1/lifetimes/x/events" })
+        foreach (var path in new[] { "/v1/graphs/hello", "/v1/lifetimes/x", "/v1/lifetimes/x/journal", "/v1/lifetimes/x/events", "/v1/lifetimes/x/blobs/y", "/v1/usage", "/v1/policies", "/v1/events", "/v1/queues/q" })
         {
             await ProblemAsync(await anonymous.GetAsync(path), HttpStatusCode.Unauthorized);
         }

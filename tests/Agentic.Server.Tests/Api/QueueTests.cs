@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using static Agentic.Server.Tests.Api.ApiCalls;
 
 namespace Agentic.Server.Tests.Api;
@@ -38,7 +39,7 @@ public sealed class QueueTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [Fact]
     public async Task AWorker_LeasesHeartbeatsAndCompletes_AndTheLifetimeGetsItsResult()
     {
-        var (_, client, _) = await factory.TenantAsync();
+        var (tenant, client, _) = await factory.TenantAsync();
         using var _c = client;
         var id = await StartAsync(client, Graph("queued", "q1"), new { text = "hi" });
 
@@ -49,7 +50,11 @@ public sealed class QueueTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var beat = await client.PostAsync($"/v1/queues/q1/leases/{leaseId}/heartbeat", null);
         Assert.True(beat.StatusCode == HttpStatusCode.OK, await beat.Content.ReadAsStringAsync());
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/v1/queues/q1")).GetProperty("leased").GetInt32());
+        var metrics = factory.Services.GetRequiredService<Agentic.Orleans.SiloMetrics>();
+        Assert.Equal((0, 1), metrics.QueueDepth($"{tenant}/q1")); // the agentic.queue.depth gauge
+        Assert.True(metrics.ActiveLifetimes >= 1);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/v1/queues/q1/leases/{leaseId}/complete", new { result = new { shouted = "HI" } })).StatusCode);
+        Assert.Equal((0, 0), metrics.QueueDepth($"{tenant}/q1"));
 
         var done = await SettledAsync(client, id);
         Assert.Equal(("completed", "HI"), (done.GetProperty("phase").GetString(), done.GetProperty("result").GetProperty("shouted").GetString()));
