@@ -3,10 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace Agentic.Client;
 
-/// <summary>Start a lifetime of a published graph version. The same idempotency key (per tenant) returns the same lifetime.</summary>
+/// <summary>
+/// Start a lifetime of a published graph version (<see cref="Graph"/> may also be <c>name@version</c>; without a
+/// version, the version published last). The same idempotency key (per tenant) returns the same lifetime.
+/// </summary>
 public sealed record StartLifetimeRequest(
     string Graph,
-    string Version,
+    string? Version,
     JsonElement? Input,
     [property: JsonPropertyName("idempotency_key")] string? IdempotencyKey,
     [property: JsonPropertyName("iteration_cap")] int? IterationCap);

@@ -42,15 +42,15 @@ internal static class LifetimeEndpoints
     private static async Task<IResult> StartAsync(StartLifetimeRequest request, HttpContext context, IGrainFactory grains)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Graph, "graph");
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Version, "version");
         var tenant = ApiCaller.Tenant(context);
+        var (graphName, version) = await VersionToStartAsync(request, tenant, grains);
         var idempotent = request.IdempotencyKey is { Length: > 0 } key;
         var id = idempotent ? IdempotentId(tenant, request.IdempotencyKey!) : LifetimeIds.Format(Guid.CreateVersion7());
         var lifetime = grains.GetGrain<IAgentLifetimeGrain>(id);
         var input = request.Input is { } json ? PayloadData.FromJson(json.GetRawText()) : null;
         try
         {
-            var started = await lifetime.StartPublishedAsync(new StartPublishedLifetimeCommand(request.Graph, request.Version, tenant, input, request.IterationCap));
+            var started = await lifetime.StartPublishedAsync(new StartPublishedLifetimeCommand(graphName, version, tenant, input, request.IterationCap));
             return TypedResults.Created($"/v1/lifetimes/{id}", ApiResources.Lifetime(started));
         }
         catch (InvalidOperationException ex) when (idempotent && ex.Message.EndsWith("already exists", StringComparison.Ordinal))
@@ -58,6 +58,25 @@ internal static class LifetimeEndpoints
             // The same key again: the lifetime it started, as it stands now.
             return TypedResults.Ok(ApiResources.Lifetime((await OwnedAsync(id, context, grains)).State));
         }
+    }
+
+    /// <summary>The graph and version a start names: <c>version</c>, else <c>graph</c> as <c>name@version</c>, else the version published last.</summary>
+    private static async Task<(string Graph, string Version)> VersionToStartAsync(StartLifetimeRequest request, string tenant, IGrainFactory grains)
+    {
+        var at = request.Graph.LastIndexOf('@');
+        var (name, named) = at > 0 ? (request.Graph[..at], request.Graph[(at + 1)..]) : (request.Graph, null);
+        if (request.Version is { Length: > 0 } version)
+        {
+            return named is null || named == version ? (name, version) : throw new ArgumentException($"graph '{request.Graph}' names version {named} but version is {version}: give one");
+        }
+
+        if (named is { Length: > 0 })
+        {
+            return (name, named);
+        }
+
+        var versions = await grains.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(tenant, name)).ListAsync();
+        return versions.Count > 0 ? (name, versions[^1].Version) : throw new KeyNotFoundException($"graph '{name}' is not published");
     }
 
     /// <summary>The caller's lifetimes, newest first, by page: <c>next</c> is the cursor of the following page (null: the last).</summary>

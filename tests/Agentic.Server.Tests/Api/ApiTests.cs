@@ -107,6 +107,13 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal((3, JsonValueKind.Null), (last.GetProperty("records").GetArrayLength(), last.GetProperty("next").ValueKind));
         await ProblemAsync(await client.GetAsync($"/v1/lifetimes/{id}/journal?limit=0"), HttpStatusCode.BadRequest);
         await ProblemAsync(await client.GetAsync($"/v1/lifetimes/{id}/journal?limit=100000"), HttpStatusCode.BadRequest);
+
+        // The version in the name (graph@version), or none: the version published last.
+        await client.PostAsync("/v1/graphs", Yaml(Sample("hello").Replace("version: 1.0.0", "version: 1.1.0", StringComparison.Ordinal)));
+        Assert.Equal("1.0.0", (await (await client.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello@1.0.0", input = new { count = 0 } })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetString());
+        Assert.Equal("1.1.0", (await (await client.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello", input = new { count = 0 } })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetString());
+        Assert.Contains("give one", (await ProblemAsync(await client.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello@1.0.0", version = "1.1.0" }), HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not published", (await ProblemAsync(await client.PostAsJsonAsync("/v1/lifetimes", new { graph = "nothing" }), HttpStatusCode.NotFound)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
