@@ -136,9 +136,11 @@ public static class ServerHost
 
         builder.Services.AddHealthChecks()
             .AddCheck<SiloJoinedCheck>("silo", tags: ["ready"])
-            .AddCheck<JournalReachableCheck>("journal", tags: ["ready"]);
+            .AddCheck<JournalReachableCheck>("journal", tags: ["ready"])
+            .AddCheck<PoliciesLoadedCheck>("policies", tags: ["ready"]);
         var app = builder.Build();
-        // Liveness: the process answers. Readiness: the silo is an active member and the journal answers a query.
+        // Liveness: the process answers. Readiness: the silo is an active member, the journal answers a query and the
+        // policies in force are known.
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.UseExceptionHandler();

@@ -63,6 +63,7 @@ public sealed class DeploymentManifestTests
         {
             ["ConnectionStrings", "Agentic"] or ["Urls"] => true,
             ["Agentic", "Membership", var option] => typeof(ClusterMembershipOptions).GetProperty(option) is not null,
+            ["Agentic", "Server", var option] => typeof(Agentic.Server.Api.ApiOptions).GetProperty(option) is not null,
             ["Agentic", var setting] => typeof(ServerSettings).GetProperty(setting) is not null,
             ["POD_NAME" or "POD_NAMESPACE" or "POD_IP" or "ORLEANS_SERVICE_ID" or "ORLEANS_CLUSTER_ID"] => true,
             _ => false,
@@ -111,8 +112,12 @@ public sealed class DeploymentManifestTests
         Assert.Equal(["get", "list", "watch", "delete"], ((YamlSequenceNode)At(rule, "verbs")).Children.Select(c => ((YamlScalarNode)c).Value));
         Assert.Equal("agentic-silo", Text(rbac.Single(d => Text(d, "kind") == "ServiceAccount"), "metadata", "name"));
 
-        var secret = Documents("deploy/kubernetes/secret.yaml").Single();
-        Assert.True(Has(At(secret, "stringData"), "connection-string"));
+        var secrets = Documents("deploy/kubernetes/secret.yaml").ToDictionary(d => Text(d, "metadata", "name"));
+        Assert.True(Has(At(secrets["agentic-db"], "stringData"), "connection-string"));
+        Assert.True(Has(At(secrets["agentic-admin"], "stringData"), "admin-key"));
+        var env = ((YamlSequenceNode)At(Documents("deploy/kubernetes/deployment.yaml").Single(), "spec", "template", "spec", "containers")).Children.Cast<YamlMappingNode>().Single().Children[new YamlScalarNode("env")];
+        var adminKey = ((YamlSequenceNode)env).Children.Single(e => Text(e, "name") == "Agentic__Server__AdminKey");
+        Assert.Equal(("agentic-admin", "admin-key"), (Text(adminKey, "valueFrom", "secretKeyRef", "name"), Text(adminKey, "valueFrom", "secretKeyRef", "key")));
         var service = Documents("deploy/kubernetes/service.yaml").Single();
         Assert.Equal(["gateway", "http"], ((YamlSequenceNode)At(service, "spec", "ports")).Children.Select(p => Text(p, "targetPort")));
         var budget = Documents("deploy/kubernetes/pdb.yaml").Single();
