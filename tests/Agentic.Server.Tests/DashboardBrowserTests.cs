@@ -33,6 +33,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
             (await http.PostAsync("/v1/graphs", new StringContent(File.ReadAllText(RepoPaths.Sample(sample)), Encoding.UTF8, "application/yaml"))).EnsureSuccessStatusCode();
         }
 
+        // The tenant's own policy (it never holds here), listed among those in force.
+        (await http.PutAsync("/v1/policies", new StringContent("policies:\n  - { name: cap, scope: lifetime, when: \"count() > 1000\", action: pause_lifetime }\n", Encoding.UTF8, "application/yaml"))).EnsureSuccessStatusCode();
+
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
@@ -77,7 +80,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         await Assertions.Expect(page.Locator("#lifetimes tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#lifetimes .phase[data-phase='completed']")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#spend-total")).ToContainTextAsync("in 2 lifetimes");
+        await Assertions.Expect(page.Locator("#policies li.own")).ToContainTextAsync("/cap");
 
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-list.png"), FullPage = true });
         var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
         await page.ClickAsync($"#lifetimes tr:last-child a");
         await Assertions.Expect(page.Locator("#graph")).ToBeVisibleAsync();

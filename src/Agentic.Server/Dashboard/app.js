@@ -57,23 +57,27 @@ async function lifetimes() {
   const graph = el("input", { id: "start-graph", placeholder: "graph name", required: "", list: "graphs" });
   const published = el("datalist", { id: "graphs" });
   api("/v1/graphs").then(graphs => published.replaceChildren(...graphs.map(g => el("option", { value: g.name }, `${g.name} ${g.latest}`)))).catch(() => {});
-  const version = el("input", { id: "start-version", value: "1.0.0", size: 8 });
+  const version = el("input", { id: "start-version", placeholder: "latest", size: 8 });
   const input = el("textarea", { id: "start-input" }, "{}");
   const rows = el("tbody", { id: "lifetimes" });
   const spend = el("div", { id: "spend" });
+  const policies = el("ul", { id: "policies" });
+  api("/v1/policies").then(p => policies.replaceChildren(...(p.in_force.policies.length === 0 ? [el("li", { class: "muted" }, "none")] :
+    p.in_force.policies.map(x => el("li", { class: x.own ? "own" : "" }, el("span", { class: "mono" }, x.name), ` ${x.scope} · ${x.action.replace("_", " ")}` + (x.graph ? ` · graph ${x.graph}` : "") + (x.window ? ` · ${x.window}` : "")))))).catch(() => {});
   view.replaceChildren(
     el("section", {}, el("h2", {}, "Start a lifetime of a published graph"),
       el("form", { class: "inline", onsubmit: async (e) => {
         e.preventDefault();
         error.textContent = "";
         try {
-          const started = await api("/v1/lifetimes", { method: "POST", body: JSON.stringify({ graph: graph.value, version: version.value, input: JSON.parse(input.value || "null") }) });
+          const started = await api("/v1/lifetimes", { method: "POST", body: JSON.stringify({ graph: graph.value, version: version.value || null, input: JSON.parse(input.value || "null") }) });
           location.hash = "#/lifetimes/" + started.id;
         } catch (x) { error.textContent = x.message; }
       } }, el("label", {}, "graph", graph, published), el("label", {}, "version", version), el("label", {}, "input (JSON)", input), el("button", { id: "start", type: "submit" }, "Start")), error),
     el("div", { class: "grid" },
       el("section", {}, el("h2", {}, "Lifetimes"), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "lifetime"), el("th", {}, "graph"), el("th", {}, "phase"), el("th", {}, "started"))), rows)),
-      el("section", {}, el("h2", {}, "Spend over time"), spend)));
+      el("section", {}, el("h2", {}, "Spend over time"), spend,
+        el("h2", {}, "Policies in force"), policies, el("p", { class: "muted" }, "yours (PUT /v1/policies) are marked; the others are the operator's"))));
   const refresh = async () => {
     try {
       const page = await api("/v1/lifetimes?limit=50");
