@@ -37,7 +37,8 @@ public sealed class TenantPolicySource : IPolicySource, IDisposable
         }
     }
 
-    public string Origin => _operator?.Origin ?? "tenant-policies";
+    /// <summary>The operator's source's (null without one): the tenants' part is the cluster's, the same on every silo, and changes at run time like a reload.</summary>
+    public string? Origin => _operator?.Origin;
 
     public Task Loaded => _loaded.Task;
 

@@ -82,6 +82,28 @@ public sealed class TenantPolicyTests
         Assert.Equal(["op"], source.Current.Policies.Select(p => p.Name));
     }
 
+    [Fact]
+    public async Task ALifetimeStartedWithoutTenantPolicies_RunsOnUnderThem_ItsSettingsAreTheSame()
+    {
+        // A lifetime parked by a silo without them (an older server, no operator policies) ...
+        await using var store = new InMemoryJournalStore();
+        var waits = GraphReader.Parse(File.ReadAllText(Agentic.Testing.RepoPaths.Sample("approval")), "approval.yaml");
+        string id;
+        string awaited;
+        await using (var before = await AgenticTestCluster.StartAsync(1, store))
+        {
+            var lifetime = await before.Client.StartLifetimeAsync(waits, tenantId: "acme");
+            var parked = await lifetime.WhenSettledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            (id, awaited) = (parked.LifetimeId, parked.Awaiting.Single().ExecutionId);
+        }
+
+        // ... is answered on silos that enforce tenants' own policies, and completes.
+        await using var after = await AgenticTestCluster.StartAsync(1, store, afterAgentic: s => s.AddTenantPolicies());
+        var resumed = after.Client.GetGrain<IAgentLifetimeGrain>(id);
+        await resumed.ProvideInputAsync(awaited, PayloadData.FromJson("""{"ok":true}"""), "ada");
+        Assert.Equal("completed", (await resumed.WhenSettledAsync().WaitAsync(TimeSpan.FromSeconds(30))).Phase);
+    }
+
     private sealed class SwappableSource(PolicySet initial) : IPolicySource
     {
         public PolicySet Current { get; private set; } = initial;

@@ -9,9 +9,10 @@ public interface IPolicySource
 
     /// <summary>
     /// Where the policies come from, recorded with each lifetime so that resume and recovery enforce the same ones:
-    /// a file or folder path, or <c>set:VERSION</c> for a fixed set.
+    /// a file or folder path, <c>set:VERSION</c> for a fixed set, or null when the host has none of its own (only
+    /// policies it reads at run time, such as tenants' own in a cluster, which every silo of it enforces alike).
     /// </summary>
-    string Origin => $"set:{Current.Version}";
+    string? Origin => $"set:{Current.Version}";
 
     /// <summary>
     /// Completes once <see cref="Current"/> holds every policy in force (a source that reads them from elsewhere, such as
