@@ -11,7 +11,8 @@ namespace Agentic.Bench;
 /// <summary>
 /// Workload S (issue 17's load): one server process (SQLite journal, no rate limit) takes lifetime starts at a fixed
 /// rate through the API for a fixed time; every started lifetime is followed by its own server-sent-events client until
-/// its end, so about rate × lifetime-length clients are connected at once (200/s × ~5 s ≈ 1,000). Checks that every
+/// its end, so about rate × lifetime-length clients are connected at once (200/s × ~5.3 s ≈ 1,050: the issue asks
+/// for 1,000 at once, and fewer is reported as a problem). Checks that every
 /// client saw each of its lifetime's records once, in order, ending with done; reports start latency percentiles,
 /// the clients connected at most, and the server's peak RSS.
 /// </summary>
@@ -21,13 +22,13 @@ internal static class ServerLoadWorkload
         graph: paced
         version: 1.0.0
         nodes:
-          - { name: a,  kind: task, type: sleep, config: { ms: 1200 } }
+          - { name: a,  kind: task, type: sleep, config: { ms: 1300 } }
           - { name: p1, kind: plan, type: all }
-          - { name: b,  kind: task, type: sleep, config: { ms: 1200 } }
+          - { name: b,  kind: task, type: sleep, config: { ms: 1300 } }
           - { name: p2, kind: plan, type: all }
-          - { name: c,  kind: task, type: sleep, config: { ms: 1200 } }
+          - { name: c,  kind: task, type: sleep, config: { ms: 1300 } }
           - { name: p3, kind: plan, type: all }
-          - { name: d,  kind: task, type: sleep, config: { ms: 1200 } }
+          - { name: d,  kind: task, type: sleep, config: { ms: 1300 } }
         edges:
           - { from: a,  to: p1 }
           - { from: p1, to: b }
@@ -115,6 +116,11 @@ internal static class ServerLoadWorkload
             }
 
             await Task.WhenAll(followers).ConfigureAwait(false);
+            if (rate >= 200 && seconds >= 30 && peakConnected < 1000)
+            {
+                problems.Add($"only {peakConnected} clients were connected at once; the workload asks for 1,000");
+            }
+
             var sorted = latencies.OrderBy(x => x).ToArray();
             double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
             var ok = problems.IsEmpty;
