@@ -373,6 +373,11 @@ public sealed class ApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         using var forged = factory.As("agk_" + new string('A', 43));
         await ProblemAsync(await forged.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello", version = "1.0.0" }), HttpStatusCode.Unauthorized);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/v1/openapi.json")).StatusCode);
+        // The OpenAPI document describes every endpoint a tenant calls.
+        var openApi = await anonymous.GetFromJsonAsync<JsonElement>("/v1/openapi.json");
+        var described = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(
+            new HashSet<string> { "/v1/tenants", "/v1/graphs", "/v1/graphs/{name}/{version}/mermaid", "/v1/lifetimes", "/v1/lifetimes/{id}/journal", "/v1/lifetimes/{id}/events", "/v1/lifetimes/{id}/blobs/{sha256}", "/v1/usage", "/v1/policies", "/v1/policies/validate", "/v1/events", "/v1/queues/{queue}/poll" },
+            described);
     }
 }
