@@ -67,7 +67,9 @@ public sealed class UsageReport
                     continue;
                 }
 
-                if (entry is not ExecutionEntry { Phase: not (ExecutionPhase.Cancelled or ExecutionPhase.Waiting) } e)
+                // An execution that waited for a person counts once, at its waiting record (which carries what drafting the
+                // question spent); the record of the answer spends nothing. A cancelled one spent nothing recorded.
+                if (entry is not ExecutionEntry { Phase: not ExecutionPhase.Cancelled, ProvidedBy: null } e)
                 {
                     continue;
                 }

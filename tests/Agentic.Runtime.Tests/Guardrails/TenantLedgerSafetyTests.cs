@@ -2,6 +2,7 @@ using Agentic.Core.Execution;
 using Agentic.Core.Formats;
 using Agentic.Core.Graphs;
 using Agentic.Core.Guardrails;
+using Agentic.Runtime.Guardrails;
 using Agentic.Runtime.Journal;
 using Agentic.Runtime.Lifetimes;
 using Agentic.Runtime.Nodes;
@@ -64,6 +65,12 @@ public sealed class TenantLedgerSafetyTests
         var (outcome, _) = await t.RunAsync(OneStep, For("acme"));
         Assert.Equal(ExecutionPhase.Aborted, outcome.Phase);
         Assert.Contains("sum(tokens_used) = 200", outcome.Reason, StringComparison.Ordinal);
+
+        // The usage report reads the same journals: the drafted question's tokens count, its execution once.
+        var report = await UsageReport.ReadAsync(t.Runtime.Journal, "acme", waiting.LifetimeId, CancellationToken.None);
+        Assert.Equal((100L, 1L, 1L), (report.TokensUsed, report.Lines.Single().Executions, report.Executions));
+        var all = await UsageReport.ReadAsync(t.Runtime.Journal, "acme", null, CancellationToken.None);
+        Assert.Equal(200, all.TokensUsed);
     }
 
     [Fact]
