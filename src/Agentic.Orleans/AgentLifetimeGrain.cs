@@ -107,8 +107,8 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
         await GrainFactory.GetGrain<IGraphRegistryGrain>(GraphRegistryKey.Of(command.TenantId, graph.Name)).PublishAsync(graph.CanonicalJson);
         // A large input goes to the blob store before its start record, like a large result: the record carries the reference.
         var input = await _services.Offload.OffloadAsync(ToPayload(command.Input) ?? Payload.EmptyObject, CancellationToken.None);
-        Deliver(new StartLifetime(graph, command.TenantId, input, cap));
-        return await Ask(reply => new InspectLifetime(reply));
+        // Answered once the start record is durable: the caller may hand the id on, and it survives a crash.
+        return await Ask(reply => new StartLifetime(graph, command.TenantId, input, cap, Durable: reply));
     }
 
     public async Task<LifetimeState> StartPublishedAsync(StartPublishedLifetimeCommand command)
@@ -140,8 +140,7 @@ internal sealed partial class AgentLifetimeGrain : Grain, IAgentLifetimeGrain, I
             throw new InvalidOperationException(new LifetimeSettingsException(parentLifetimeId, LifetimeSettings.Of(start), _services.Settings).Message);
         }
 
-        Deliver(new StartLifetime(CanonicalGraph.FromJson(start.GraphJson), start.TenantId, start.Input, start.IterationCap, prefix));
-        return await Ask(reply => new InspectLifetime(reply));
+        return await Ask(reply => new StartLifetime(CanonicalGraph.FromJson(start.GraphJson), start.TenantId, start.Input, start.IterationCap, prefix, reply));
     }
 
     /// <summary>A fresh activation knows nothing of the store: a lifetime id is used once, whichever silo saw it first.</summary>

@@ -13,9 +13,17 @@ internal sealed class AwaitedJournalStore : IJournalStore
 
     public string Profile => "awaited-memory";
 
+    /// <summary>Tests only: awaited before each append (holds records short of durable).</summary>
+    public Func<Task>? BeforeAppend { get; set; }
+
     public async ValueTask AppendAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        if (BeforeAppend is { } gate)
+        {
+            await gate();
+        }
+
         await _inner.AppendAsync(batch, cancellationToken);
     }
 

@@ -146,7 +146,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
     {
         if (_machine is not null || _done)
         {
-            services.FailOutcome(self.Key, new InvalidOperationException($"lifetime {self.Key} already exists"));
+            var exists = new InvalidOperationException($"lifetime {self.Key} already exists");
+            start.Durable?.TrySetException(exists);
+            services.FailOutcome(self.Key, exists);
             return;
         }
 
@@ -156,6 +158,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             // A fork: its copied records are appended as one batch, then applied like a re-activation.
             _machine = LifetimeStateMachine.FromStart((LifetimeStartedEntry)prefix[0], start.Graph);
             _silentThrough = prefix[^1].Sequence;
+            AnswerWhenDurable(prefix[^1].Sequence, start.Durable);
             foreach (var record in prefix)
             {
                 Append(record);
@@ -165,7 +168,18 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         }
 
         _machine = LifetimeStateMachine.Create(start.Graph, self.Key, start.TenantId, start.Input, start.IterationCap);
-        Append(_machine.CreateStartEntry(_startedAt, services.Settings.Policies, services.Settings.Prices));
+        var started = _machine.CreateStartEntry(_startedAt, services.Settings.Policies, services.Settings.Prices);
+        AnswerWhenDurable(started.Sequence, start.Durable);
+        Append(started);
+    }
+
+    /// <summary>A start is answered once its record is durable: a lifetime whose id its caller holds survives a crash.</summary>
+    private void AnswerWhenDurable(long sequence, TaskCompletionSource<LifetimeView>? reply)
+    {
+        if (reply is not null)
+        {
+            _replies[sequence] = reply;
+        }
     }
 
     private void BeginLoad(object first)
@@ -686,6 +700,12 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
             _dispatch.Clear();
             if (entry.Sequence == _silentThrough)
             {
+                // The fork is durable: answer its start before it runs on (and possibly ends at once).
+                if (_replies.Remove(entry.Sequence, out var forked))
+                {
+                    forked.TrySetResult(View());
+                }
+
                 ContinueAfterRebuild(nextAttempt: false);
             }
 

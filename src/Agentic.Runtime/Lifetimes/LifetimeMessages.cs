@@ -5,7 +5,8 @@ using Agentic.Runtime.Journal;
 namespace Agentic.Runtime.Lifetimes;
 
 /// <summary>Starts a lifetime on its (new) actor. <paramref name="Prefix"/> holds a fork's copied records.</summary>
-internal sealed record StartLifetime(AgentGraph Graph, string TenantId, Payload Input, int IterationCap, IReadOnlyList<JournalEntry>? Prefix = null);
+/// <summary>Starts the lifetime (a fork: with the copied records); <paramref name="Durable"/>, when given, is answered once its start (a fork: its last copied record) is durable.</summary>
+internal sealed record StartLifetime(AgentGraph Graph, string TenantId, Payload Input, int IterationCap, IReadOnlyList<JournalEntry>? Prefix = null, TaskCompletionSource<LifetimeView>? Durable = null);
 
 /// <summary>Load the lifetime from its journal (if not live) and run on: crash recovery and re-activation.</summary>
 internal sealed record ActivateLifetime(TaskCompletionSource<LifetimeView> Reply);

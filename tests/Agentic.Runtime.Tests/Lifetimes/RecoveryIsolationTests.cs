@@ -107,16 +107,15 @@ public sealed class RecoveryIsolationTests
     }
 
     [Fact]
-    public async Task JournalThatRefusesWrites_EndsTheLifetimeFailed_NotPending()
+    public async Task JournalThatRefusesWrites_RefusesTheStartWithTheReason_NotPending()
     {
         var store = new RefusingStore();
         await using var t = await TestRuntime.StartAsync(store);
         var handle = t.Runtime.Start(Loop);
 
-        var outcome = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
-
-        Assert.Equal(ExecutionPhase.Failed, outcome.Phase);
-        Assert.Contains("disk full", outcome.Reason, StringComparison.Ordinal);
+        // A start is answered once its record is durable: here it never is, and the caller hears why.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => handle.Completion.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("record 1 was not stored: disk full", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await store.ReadAsync(handle.LifetimeId, 1, default).ToListAsync());
         // Nothing of it was recorded, so once its activation is gone the cluster knows no such lifetime.
         await TestRuntime.UntilAsync(async () => await t.Runtime.LiveLifetimesAsync() == 0, "the failed lifetime's activation is gone");

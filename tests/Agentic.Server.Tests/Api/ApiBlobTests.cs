@@ -84,6 +84,21 @@ public sealed class ApiBlobTests : IClassFixture<ApiBlobTests.BlobFactory>
         Assert.True(pages > 1, "the journal fit one page: the test needs a lower limit");
     }
 
+    [Fact]
+    public async Task AStartAnswers201_OnlyOnceItsRecordIsDurable()
+    {
+        var (_, client, _) = await _factory.TenantAsync();
+        using var _c = client;
+        await client.PostAsync("/v1/graphs", Yaml(File.ReadAllText(RepoPaths.Sample("hello"))));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => StartAsync(client, new { count = i % 10 })));
+        foreach (var id in ids)
+        {
+            // Read from the SQLite file at once: the start record is there (the id survives a crash).
+            var page = await client.GetFromJsonAsync<JsonElement>($"/v1/lifetimes/{id}/journal?limit=1");
+            Assert.Equal("lifetime_started", page.GetProperty("records")[0].GetProperty("type").GetString());
+        }
+    }
+
     private static async Task<string> StartAsync(HttpClient client, object input)
     {
         var started = await client.PostAsJsonAsync("/v1/lifetimes", new { graph = "hello", version = "1.0.0", input });
@@ -109,7 +124,7 @@ public sealed class ApiBlobTests : IClassFixture<ApiBlobTests.BlobFactory>
         protected override void Dispose(bool disposing)
         {
             base.Dispose(disposing);
-            if (disposing)
+            if (disposing && Directory.Exists(Root))
             {
                 Directory.Delete(Root, recursive: true);
             }
