@@ -33,7 +33,7 @@ internal static class PolicyEndpoints
             version = document?.Version,
             uploaded_at = document?.UploadedAt,
             text = document?.Text,
-            policies = document is null ? [] : Describe(tenant, PolicyReader.ReadTenant(tenant, document.Text)),
+            policies = document is null ? [] : Stored(tenant, document),
             in_force = new
             {
                 version = current.Version,
@@ -106,6 +106,19 @@ internal static class PolicyEndpoints
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotYaml(HttpContext context) =>
         TypedResults.Problem($"content type '{context.Request.ContentType}' is not a policy file: send application/yaml", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+
+    /// <summary>The stored file's policies; one this build no longer reads shows none (its silos keep the set they read before).</summary>
+    private static List<object> Stored(string tenant, TenantPolicyDocument document)
+    {
+        try
+        {
+            return Describe(tenant, PolicyReader.ReadTenant(tenant, document.Text)).ToList();
+        }
+        catch (PolicyValidationException)
+        {
+            return [];
+        }
+    }
 
     private static IEnumerable<object> Describe(string tenant, PolicySet set) => set.Policies.Select(p => Describe(tenant, p));
 
