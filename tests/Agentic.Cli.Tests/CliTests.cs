@@ -169,6 +169,26 @@ public sealed class CliTests() : CliFolder("agentic-cli-")
         Assert.False(File.Exists(Db));
     }
 
+    [Fact]
+    public async Task AGraphWithAQueueNode_IsPointedAtAServer_NotRunEmbedded()
+    {
+        var graph = WriteFile("queued.yaml", """
+            graph: queued
+            version: 1.0.0
+            nodes:
+              - { name: work, kind: task, type: queue, config: { queue: q1 } }
+              - { name: done, kind: plan, type: all }
+            edges:
+              - { from: work, to: done }
+              - { from: done, to: end, kind: final }
+            """);
+        var (code, _, error) = await Run("run", graph, "--db", Db);
+        Assert.Equal(2, code);
+        Assert.Contains("task 'work' is of type queue", error, StringComparison.Ordinal);
+        Assert.Contains("--server URL", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Db));
+    }
+
     [Theory]
     [InlineData("{not json", "--input is not valid JSON")]
     [InlineData("@/no/such/file.json", "--input file '/no/such/file.json' does not exist")]

@@ -55,6 +55,12 @@ internal static class RunCommand
                 return await RemoteRun.RunAsync(io, server.Url, server.Key, graph, payload, iterationCap, json, ct).ConfigureAwait(false);
             }
 
+            if (graph.Nodes.FirstOrDefault(n => n.Type == "queue") is { } queued)
+            {
+                // Embedded, nothing would ever poll the queue: say where such a graph runs instead of "unknown type".
+                throw new CliInputException($"task '{queued.Name}' is of type queue: workers outside the cluster do it by polling a server's work queue; run the graph there with --server URL");
+            }
+
             var dbPath = parse.GetValue(inMemory) ? null : parse.GetValue(db);
             var settings = new LifetimeSettings(parse.GetValue(policies), parse.GetValue(prices));
             using (var check = CliServices.Build(null, settings.Policies, settings.Prices))
