@@ -27,7 +27,21 @@ internal sealed class AwaitedJournalStore : IJournalStore
         await _inner.AppendAsync(batch, cancellationToken);
     }
 
-    public IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, CancellationToken cancellationToken) => _inner.ReadAsync(lifetimeId, fromSequence, cancellationToken);
+    /// <summary>Tests only: awaited before each read of a lifetime's records (holds a load).</summary>
+    public Func<Task>? BeforeRead { get; set; }
+
+    public async IAsyncEnumerable<JournalEntry> ReadAsync(string lifetimeId, long fromSequence, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (BeforeRead is { } gate)
+        {
+            await gate();
+        }
+
+        await foreach (var entry in _inner.ReadAsync(lifetimeId, fromSequence, cancellationToken))
+        {
+            yield return entry;
+        }
+    }
 
     public ValueTask<IReadOnlyList<LifetimeSummary>> ListLifetimesAsync(LifetimeQuery query, CancellationToken cancellationToken) => _inner.ListLifetimesAsync(query, cancellationToken);
 

@@ -33,4 +33,40 @@ public sealed class StartDurabilityTests
         var first = await store.ReadAsync(lifetime.GetPrimaryKeyString(), 1, default).FirstAsync();
         Assert.IsType<Core.Execution.LifetimeStartedEntry>(first);
     }
+
+    [Fact]
+    public async Task AStartThatComesWhileAnotherCallLooksForTheLifetime_StartsIt_AndTheOtherCallSeesIt()
+    {
+        await using var store = new AwaitedJournalStore();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
+        // The first read (the inspecting call's load) waits; the start's own check reads at once.
+        store.BeforeRead = () => Interlocked.Increment(ref reads) == 1 ? held.Task : Task.CompletedTask;
+        await using var cluster = await AgenticTestCluster.StartAsync(1, store);
+        var graph = GraphReader.Parse(File.ReadAllText(RepoPaths.Sample("approval")), "approval.yaml");
+        var lifetime = cluster.Client.GetGrain<IAgentLifetimeGrain>(Guid.NewGuid().ToString("N"));
+
+        var inspect = lifetime.InspectAsync();
+        await UntilAsync(() => Volatile.Read(ref reads) >= 1, "the inspecting call loads");
+        var start = lifetime.StartAsync(new StartLifetimeCommand(graph.CanonicalJson, "acme", null, null));
+        await UntilAsync(() => Volatile.Read(ref reads) >= 2, "the start checks the journal");
+        await Task.Delay(300); // the start reaches the activation, behind the load
+        store.BeforeRead = null;
+        held.SetResult();
+
+        var started = await start.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("approval", started.GraphName);
+        Assert.Equal(started.LifetimeId, (await inspect.WaitAsync(TimeSpan.FromSeconds(10))).LifetimeId);
+        Assert.Equal("waiting", (await lifetime.WhenSettledAsync().WaitAsync(TimeSpan.FromSeconds(30))).Phase);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within 10 s: {what}");
+            await Task.Delay(10);
+        }
+    }
 }

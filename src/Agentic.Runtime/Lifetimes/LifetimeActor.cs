@@ -195,6 +195,19 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
         _loadingBuffer = null;
         if (loaded.Machine is not { } machine)
         {
+            if (loaded.Failure is KeyNotFoundException && buffered.OfType<StartLifetime>().FirstOrDefault() is { } start)
+            {
+                // Never started, and a start came while a call looked for it (the grain is reentrant): the start goes
+                // first, then the other calls see the lifetime it made.
+                Start(start);
+                foreach (var message in buffered.Where(m => !ReferenceEquals(m, start)))
+                {
+                    Receive(message);
+                }
+
+                return;
+            }
+
             _done = true;
             foreach (var message in buffered)
             {
@@ -297,6 +310,9 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
         switch (message)
         {
+            case StartLifetime start:
+                Start(start); // it exists (loaded while the start waited): refused, with the reason
+                break;
             case ActivateLifetime activate:
                 activate.Reply.TrySetResult(View());
                 break;
@@ -990,6 +1006,7 @@ internal sealed class LifetimeActor(IActorRef<object> self, LifetimeServices ser
 
     private static TaskCompletionSource<LifetimeView>? Reply(object message) => message switch
     {
+        StartLifetime m => m.Durable,
         ActivateLifetime m => m.Reply,
         ControlLifetime m => m.Reply,
         ProvideInput m => m.Reply,
