@@ -115,12 +115,12 @@ public sealed class ClusterKillTests(PostgresServer postgres, ITestOutputHelper 
             // The guardrail grain's ledger counts what the journals hold, lost attempts included; once the survivors'
             // confirmations are flushed (write-behind), it keeps no charge unconfirmed.
             var guardrail = grains.GetGrain<IGuardrailGrain>("acme");
-            var ledger = TenantLedger.Restore((await guardrail.GetLedgerAsync()).State, "acme", DateTimeOffset.UtcNow);
+            var ledger = TenantLedger.Restore((await RetriedAsync(guardrail.GetLedgerAsync)).State, "acme", DateTimeOffset.UtcNow);
             var settleBy = DateTime.UtcNow.AddSeconds(15);
             while (ledger.UnrecordedCount > 0 && DateTime.UtcNow < settleBy)
             {
                 await Task.Delay(100);
-                ledger = TenantLedger.Restore((await guardrail.GetLedgerAsync()).State, "acme", DateTimeOffset.UtcNow);
+                ledger = TenantLedger.Restore((await RetriedAsync(guardrail.GetLedgerAsync)).State, "acme", DateTimeOffset.UtcNow);
             }
 
             var ledgerTokens = (long)ledger.AllTime.Sum(0);
@@ -130,7 +130,7 @@ public sealed class ClusterKillTests(PostgresServer postgres, ITestOutputHelper 
                 var report = new System.Text.StringBuilder($"tenant tokens: journals {journalTokens}, ledger {ledgerTokens}; {ledger.UnrecordedCount} charge(s) kept unconfirmed:\n");
                 foreach (var id in ids)
                 {
-                    foreach (var kept in await guardrail.GetUnrecordedAsync(id))
+                    foreach (var kept in await RetriedAsync(() => guardrail.GetUnrecordedAsync(id)))
                     {
                         var records = await journal.ReadAsync(id, 1, default).ToListAsync();
                         report.AppendLine($"  {id} {kept.ExecutionId} attempt {kept.Attempt} ({kept.InputTokens + kept.OutputTokens} tokens); its records: " + string.Join(" | ", records.OfType<ExecutionEntry>().Where(e => e.ExecutionId == kept.ExecutionId).Select(e => $"#{e.Sequence} {e.RecordedAt:HH:mm:ss.fff} {e.Phase} attempt {e.Attempt}")));
@@ -194,5 +194,25 @@ public sealed class ClusterKillTests(PostgresServer postgres, ITestOutputHelper 
         var host = builder.Build();
         await host.StartAsync();
         return host;
+    }
+
+    /// <summary>
+    /// A grain call made again while the client still routes to the killed silo (its view of the cluster lags the
+    /// survivors' by a few seconds), as any client does with a 503: up to 20 s.
+    /// </summary>
+    private static async Task<T> RetriedAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 }
