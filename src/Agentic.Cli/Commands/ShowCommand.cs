@@ -39,41 +39,8 @@ internal static class ShowCommand
 
             var report = JournalReplay.Replay(records);
             var start = (LifetimeStartedEntry)records[0];
-            if (parse.GetValue(output) == "json")
-            {
-                io.Output.WriteLine(JsonText.Write(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("lifetime_id", id);
-                    w.WriteString("graph", start.GraphName);
-                    w.WriteString("version", start.GraphVersion);
-                    w.WriteString("status", report.Phase.ToWireName());
-                    if (start.ForkOf is not null)
-                    {
-                        w.WriteString("fork_of", start.ForkOf);
-                        w.WriteNumber("fork_sequence", start.ForkSequence);
-                    }
-
-                    w.WriteNumber("executions", report.Executions);
-                    w.WriteNumber("iterations", report.Iterations);
-                    JsonText.WritePayload(w, "result", report.Result);
-                    LifetimeText.WriteAwaiting(w, report.Awaiting);
-                    w.WritePropertyName("timeline");
-                    w.WriteRawValue(JournalCommand.ToJson(records));
-                    w.WriteEndObject();
-                }));
-                return ExitCodes.Completed;
-            }
-
-            io.Console.MarkupLine($"[bold]lifetime {id}[/]: {report.Phase.ToWireName()} — {Markup.Escape($"{start.GraphName} {start.GraphVersion}")}, {report.Executions} execution(s), {records.Count} record(s){(start.ForkOf is null ? "" : $", forked from {start.ForkOf} at record {start.ForkSequence}")}");
-            if (report.Awaiting.Count > 0)
-            {
-                io.Console.MarkupLine("awaiting:");
-                LifetimeText.PrintAwaiting(io, report.Awaiting);
-            }
-
-            JournalCommand.PrintTimeline(io, records);
-            return ExitCodes.Completed;
+            var shown = new Shown(id, start.GraphName, start.GraphVersion, report.Phase, report.Executions, report.Iterations, report.Result, report.Awaiting, records.Count, start.ForkOf, start.ForkSequence);
+            return Print(io, shown, parse.GetValue(output) == "json", () => JournalCommand.ToJson(records), () => JournalCommand.PrintTimeline(io, records));
         }));
         return command;
     }
@@ -82,34 +49,49 @@ internal static class ShowCommand
     {
         var view = RemoteViews.ToView(await client.GetAsync(id, ct).ConfigureAwait(false));
         var records = await client.JournalRecordsAsync(id, ct).ToListAsync(ct).ConfigureAwait(false);
+        var shown = new Shown(id, view.GraphName, view.GraphVersion, view.Phase, view.Executions, view.Iterations, view.Result, view.Awaiting, records.Count, null, 0);
+        return Print(io, shown, json, () => RemoteViews.ToJson(records), () => RemoteViews.PrintTimeline(io, records));
+    }
+
+    /// <summary>A lifetime as shown, from the local journal or a server, then its timeline (as JSON or a table).</summary>
+    private static int Print(CliIo io, Shown s, bool json, Func<string> timelineJson, Action printTimeline)
+    {
         if (json)
         {
             io.Output.WriteLine(JsonText.Write(w =>
             {
                 w.WriteStartObject();
-                w.WriteString("lifetime_id", id);
-                w.WriteString("graph", view.GraphName);
-                w.WriteString("version", view.GraphVersion);
-                w.WriteString("status", view.Phase.ToWireName());
-                w.WriteNumber("executions", view.Executions);
-                w.WriteNumber("iterations", view.Iterations);
-                JsonText.WritePayload(w, "result", view.Result);
-                LifetimeText.WriteAwaiting(w, view.Awaiting);
+                w.WriteString("lifetime_id", s.Id);
+                w.WriteString("graph", s.Graph);
+                w.WriteString("version", s.Version);
+                w.WriteString("status", s.Phase.ToWireName());
+                if (s.ForkOf is not null)
+                {
+                    w.WriteString("fork_of", s.ForkOf);
+                    w.WriteNumber("fork_sequence", s.ForkSequence);
+                }
+
+                w.WriteNumber("executions", s.Executions);
+                w.WriteNumber("iterations", s.Iterations);
+                JsonText.WritePayload(w, "result", s.Result);
+                LifetimeText.WriteAwaiting(w, s.Awaiting);
                 w.WritePropertyName("timeline");
-                w.WriteRawValue(RemoteViews.ToJson(records));
+                w.WriteRawValue(timelineJson());
                 w.WriteEndObject();
             }));
             return ExitCodes.Completed;
         }
 
-        io.Console.MarkupLine($"[bold]lifetime {id}[/]: {view.Phase.ToWireName()} — {Markup.Escape($"{view.GraphName} {view.GraphVersion}")}, {view.Executions} execution(s), {records.Count} record(s)");
-        if (view.Awaiting.Count > 0)
+        io.Console.MarkupLine($"[bold]lifetime {s.Id}[/]: {s.Phase.ToWireName()} — {Markup.Escape($"{s.Graph} {s.Version}")}, {s.Executions} execution(s), {s.Records} record(s){(s.ForkOf is null ? "" : $", forked from {s.ForkOf} at record {s.ForkSequence}")}");
+        if (s.Awaiting.Count > 0)
         {
             io.Console.MarkupLine("awaiting:");
-            LifetimeText.PrintAwaiting(io, view.Awaiting);
+            LifetimeText.PrintAwaiting(io, s.Awaiting);
         }
 
-        RemoteViews.PrintTimeline(io, records);
+        printTimeline();
         return ExitCodes.Completed;
     }
+
+    private sealed record Shown(string Id, string Graph, string Version, ExecutionPhase Phase, long Executions, int Iterations, Payload? Result, IReadOnlyList<AwaitedExecution> Awaiting, int Records, string? ForkOf, long ForkSequence);
 }

@@ -172,6 +172,8 @@ internal static class LifetimeEndpoints
         var written = new List<byte[]>(Math.Min(limit, 256));
         var size = 0L;
         long? next = null;
+        var one = new ArrayBufferWriter<byte>();
+        await using var recordWriter = new Utf8JsonWriter(one);
         await foreach (var record in store.ReadAsync(id, from, context.RequestAborted))
         {
             if (written.Count == limit)
@@ -180,11 +182,10 @@ internal static class LifetimeEndpoints
                 break;
             }
 
-            var one = new ArrayBufferWriter<byte>();
-            await using (var w = new Utf8JsonWriter(one))
-            {
-                JournalJson.WriteRecord(w, record, blob);
-            }
+            one.ResetWrittenCount();
+            recordWriter.Reset(one);
+            JournalJson.WriteRecord(recordWriter, record, blob);
+            await recordWriter.FlushAsync(context.RequestAborted);
 
             if (size + one.WrittenCount + 64 > options.Value.MaxResultBytes)
             {
