@@ -24,11 +24,18 @@ public sealed class PlacementTests
               - { from: done, to: end, kind: final }
             """, "placed.yaml");
 
-        // Resource-optimized placement spreads lifetimes by the silos' load, which a busy machine skews: start batches
-        // until both silos hold some (at most 10 batches), checking every journal grain lands with its lifetime.
+        // Resource-optimized placement spreads lifetimes by the silos' load statistics, which a busy machine skews and
+        // which refresh about every second: start batches, a moment apart, until both silos hold some (for at most
+        // 30 s), checking every journal grain lands with its lifetime.
         var silosUsed = new HashSet<SiloAddress>();
-        for (var batch = 0; batch < 10 && silosUsed.Count < 2; batch++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        for (var batch = 0; silosUsed.Count < 2 && DateTime.UtcNow < deadline; batch++)
         {
+            if (batch > 0)
+            {
+                await Task.Delay(250);
+            }
+
             var lifetimes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => grains.StartLifetimeAsync(graph)));
             foreach (var lifetime in lifetimes)
             {
